@@ -1,0 +1,165 @@
+// The canonical configuration: every key hardshell understands, with its secure default.
+// Seed spellings (tools.denied, exec.*, security.users.allowList, ...) are rewritten onto
+// these keys by aliases.ts before validation, so this file knows one name per setting.
+import { z } from 'zod';
+
+const obj = z.strictObject;
+const names = z.array(z.string().min(1));
+
+/** Tool names are case-insensitive in config (OpenClaw's docs write `Read`, `Write`). */
+const toolNames = z.array(z.string().min(1).transform((s) => s.toLowerCase()));
+
+export const SANDBOX_PROVIDERS = ['auto', 'bwrap', 'docker', 'podman', 'none'] as const;
+export const PROVIDER_APIS = ['anthropic-messages', 'openai-completions', 'openai-responses'] as const;
+export const TOOL_PROFILES = ['minimal', 'files', 'standard', 'full'] as const;
+export const EXEC_SECURITY = ['deny', 'allowlist', 'ask', 'auto'] as const;
+export const AUDIT_KINDS = ['auth', 'message', 'tool', 'approval', 'egress', 'sandbox', 'config', 'policy'] as const;
+
+const toolRules = obj({
+  profile: z.enum(TOOL_PROFILES).optional(),
+  allow: toolNames.optional(),
+  deny: toolNames.optional(),
+});
+
+const sandboxSettings = obj({
+  mode: z.enum(['off', 'non-main', 'all']).optional(),
+  scope: z.enum(['session', 'invocation', 'agent']).optional(),
+  workspaceAccess: z.enum(['none', 'ro', 'rw']).optional(),
+  provider: z.enum(SANDBOX_PROVIDERS).optional(),
+  network: obj({ allowedDomains: names.optional(), deniedDomains: names.optional() }).optional(),
+});
+
+const dmSettings = obj({
+  policy: z.enum(['pairing', 'allowlist', 'open', 'disabled']).optional(),
+  allowFrom: names.optional(),
+});
+
+const groupSettings = obj({
+  policy: z.enum(['allowlist', 'disabled']).optional(),
+  allowFrom: names.optional(),
+  requireMention: z.boolean().optional(),
+});
+
+/** Settings an agent may override; every field optional so defaults merge under them. */
+const agentSettings = {
+  model: z.string().min(1).optional(),
+  workspace: z.string().min(1).optional(),
+  systemPrompt: z.string().optional(),
+  maxSteps: z.number().int().min(1).max(1000).optional(),
+  turnTimeoutMs: z.number().int().min(1000).optional(),
+  tools: toolRules.optional(),
+  sandbox: sandboxSettings.optional(),
+  dm: dmSettings.optional(),
+  groups: groupSettings.optional(),
+  trustedFiles: names.optional(),
+};
+
+const agentDefaults = obj(agentSettings).prefault({});
+const agentEntry = obj({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ only'), name: z.string().optional(), ...agentSettings });
+
+const providerEntry = obj({
+  api: z.enum(PROVIDER_APIS),
+  baseUrl: z.url().optional(),
+  apiKey: z.string().optional(),
+  models: names.optional(),
+});
+
+/** A token from config: a plain value (seed 002) or a stored hash with metadata. */
+const configToken = z.union([
+  z.string().min(1),
+  obj({
+    name: z.string().min(1),
+    value: z.string().min(1).optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    scopes: z.array(z.enum(['operator', 'chat', 'read'])).optional(),
+    created: z.string().optional(),
+    expires: z.string().optional(),
+  }),
+]);
+
+export const configSchema = obj({
+  $schema: z.string().optional(),
+  gateway: obj({
+    bind: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(18789),
+    tls: obj({
+      enabled: z.boolean().default(false),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+    }).prefault({}),
+    trustedProxies: names.default([]),
+    maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  }).prefault({}),
+  security: obj({
+    auth: obj({
+      type: z.enum(['token', 'apiKey']).default('token'),
+      tokens: z.array(configToken).default([]),
+      key: z.string().optional(),
+      maxAgeDays: z.number().int().min(1).default(90),
+    }).prefault({}),
+    network: obj({ allowedIPs: names.default([]) }).prefault({}),
+    rateLimit: obj({
+      enabled: z.boolean().default(true),
+      requests: z.number().int().min(1).default(10),
+      window: z.number().int().min(1).default(1000),
+    }).prefault({}),
+    audit: obj({
+      enabled: z.boolean().default(true),
+      path: z.string().optional(),
+      events: z.array(z.enum(AUDIT_KINDS)).default([...AUDIT_KINDS]),
+    }).prefault({}),
+    injection: obj({ mode: z.enum(['ask', 'deny', 'off']).default('ask') }).prefault({}),
+  }).prefault({}),
+  models: obj({
+    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), providerEntry).default({}),
+  }).prefault({}),
+  agents: obj({
+    defaults: agentDefaults,
+    list: z.array(agentEntry).default([]),
+  }).prefault({}),
+  tools: obj({
+    profile: z.enum(TOOL_PROFILES).default('standard'),
+    allow: toolNames.optional(),
+    deny: toolNames.default([]),
+    elevated: toolNames.default([]),
+    exec: obj({
+      security: z.enum(EXEC_SECURITY).default('ask'),
+      allowedCommands: names.default([]),
+      deniedCommands: names.default([]),
+      approvalTimeout: z.number().int().min(1000).default(5 * 60 * 1000),
+    }).prefault({}),
+    web: obj({
+      fetch: obj({ allowedDomains: names.default([]) }).prefault({}),
+    }).prefault({}),
+  }).prefault({}),
+  secrets: obj({
+    provider: z.enum(['env', 'file', 'store']).default('env'),
+    prefix: z.string().regex(/^[A-Z0-9_]*$/, 'upper-case letters, digits and _ only').default('HARDSHELL_SECRET_'),
+    dir: z.string().optional(),
+  }).prefault({}),
+  logging: obj({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    redactSensitive: z.enum(['tools', 'all']).default('tools'),
+    file: z.string().optional(),
+    retention: obj({ days: z.number().int().min(1).default(30) }).prefault({}),
+  }).prefault({}),
+  browser: obj({
+    mode: z.enum(['off', 'sandboxed']).default('off'),
+    allowedDomains: names.default([]),
+    blockPatterns: names.default([]),
+  }).prefault({}),
+  skills: obj({
+    install: obj({ nodeManager: z.enum(['npm', 'pnpm', 'yarn', 'bun']).default('npm') }).prefault({}),
+    permissions: z.record(z.string(), obj({
+      network: z.boolean().default(false),
+      filesystem: z.enum(['none', 'read', 'write']).default('none'),
+    })).default({}),
+  }).prefault({}),
+  session: obj({ dmScope: z.enum(['per-sender', 'shared']).default('per-sender') }).prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type AgentSettings = z.output<typeof agentDefaults>;
+export type ProviderConfig = z.output<typeof providerEntry>;
+export type ToolRules = z.output<typeof toolRules>;

@@ -1,0 +1,33 @@
+// The contract every tool implements. Tools never decide whether they may run (policy does);
+// they validate their own arguments, because the model that wrote them is untrusted.
+import type { z } from 'zod';
+
+export interface ToolContext {
+  /** Absolute, real path of the agent's workspace: every file a tool touches lies inside it. */
+  workspace: string;
+  agentId: string;
+  sessionId: string;
+  signal: AbortSignal;
+}
+
+export interface ToolResult {
+  /** false when the tool ran but failed; the text then says why, for the model to read. */
+  ok: boolean;
+  /** What the model is shown. */
+  output: string;
+}
+
+export interface ToolDef<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  /** zod schema of the arguments; also turned into the JSON Schema the model is offered. */
+  input: Schema;
+  /** Whether a call changes state or talks to the outside world (read by the rule of two). */
+  sideEffect: boolean;
+  run(args: z.output<Schema>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** A failure the model (and the user) should read as a plain sentence, not a stack trace. */
+export class ToolError extends Error {
+  override name = 'ToolError';
+}
