@@ -1,0 +1,26 @@
+// Runs one tool that policy allowed: arguments checked against its schema first (the model
+// is untrusted), failures turned into sentences for the model, output capped.
+import { ToolError, type ToolContext, type ToolDef, type ToolResult } from '../tools/types.ts';
+
+/** The most a single tool result may put into the model's context. */
+export const MAX_TOOL_OUTPUT = 64 * 1024;
+
+export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): Promise<ToolResult> {
+  const parsed = tool.input.safeParse(args);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
+    return { ok: false, output: `invalid arguments for ${tool.name}: ${problems}` };
+  }
+  try {
+    const result = await tool.run(parsed.data, ctx);
+    return { ok: result.ok, output: cap(result.output) };
+  } catch (err) {
+    if (err instanceof ToolError) return { ok: false, output: err.message };
+    return { ok: false, output: `${tool.name} failed: ${(err as Error)?.message ?? String(err)}` };
+  }
+}
+
+function cap(text: string): string {
+  if (text.length <= MAX_TOOL_OUTPUT) return text;
+  return `${text.slice(0, MAX_TOOL_OUTPUT)}\n[output cut at ${MAX_TOOL_OUTPUT} characters]`;
+}

@@ -1,0 +1,181 @@
+// One agent turn, end to end: context → model → tool calls (each through policy.decide) →
+// results → model → … → reply. The model never runs a tool itself: the AI SDK is given tool
+// schemas without implementations, and this loop decides and executes every call.
+import { mkdir, realpath } from 'node:fs/promises';
+import { streamText, jsonSchema, type ModelMessage, type ToolSet } from 'ai';
+import { z } from 'zod';
+import type { Config } from '../config/schema.ts';
+import { effectiveAgent, agentIds } from '../config/agents.ts';
+import type { Sessions } from '../sessions/store.ts';
+import type { ToolDef } from '../tools/types.ts';
+import { allTools } from '../tools/registry.ts';
+import { decide, type PolicyContext } from '../policy/decide.ts';
+import { offeredTools } from '../policy/tools.ts';
+import { chooseModel, type ModelChoice } from './providers.ts';
+import { systemPrompt, transcriptMessages } from './context.ts';
+import { runTool } from './run-tool.ts';
+import type { AgentRunner, StopReason, ToolCallRecord, TurnEvent, TurnRequest, TurnResult } from './events.ts';
+
+export const DEFAULT_MAX_STEPS = 25;
+export const DEFAULT_TURN_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface RunnerDeps {
+  config: Config;
+  /** The state folder; the default workspace lies inside it. */
+  home: string;
+  /** Environment used to resolve provider keys and secret references. */
+  env: NodeJS.ProcessEnv;
+  sessions: Sessions;
+  tools?: ToolDef[];
+}
+
+export function createAgentRunner(deps: RunnerDeps): AgentRunner {
+  const tools = deps.tools ?? allTools;
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  const available = tools.map((t) => t.name);
+  const schemas = new Map(tools.map((t) => [t.name, jsonSchema(z.toJSONSchema(t.input) as Parameters<typeof jsonSchema>[0])]));
+  const models = new Map<string, Promise<ModelChoice>>();
+
+  // A model is built once per configured name; a missing one is looked for again next turn
+  // (the user may have started Ollama or set a key meanwhile).
+  async function modelFor(ref: string | undefined): Promise<ModelChoice> {
+    const key = ref ?? '';
+    let choice = models.get(key);
+    if (!choice) {
+      choice = chooseModel(ref, deps.config, deps.env);
+      models.set(key, choice);
+    }
+    const resolved = await choice;
+    if ('missing' in resolved) models.delete(key);
+    return resolved;
+  }
+
+  async function runTurn(request: TurnRequest): Promise<TurnResult> {
+    const emit = (event: TurnEvent) => request.onEvent?.(event);
+    const agentId = request.agentId ?? 'main';
+    const agent = effectiveAgent(deps.config, agentId, deps.home);
+    const session = deps.sessions.open(agentId, request.sessionKey ?? 'default');
+    const result: TurnResult = {
+      sessionId: session.id, sessionKey: session.key, agentId, reply: '', toolCalls: [],
+      usage: { inputTokens: 0, outputTokens: 0 }, steps: 0, stopReason: 'completed',
+    };
+    const finish = (stopReason: StopReason, error?: string): TurnResult => {
+      result.stopReason = stopReason;
+      if (error) {
+        result.error = error;
+        emit({ type: 'error', message: error });
+      }
+      emit({ type: 'done', result });
+      return result;
+    };
+    emit({ type: 'turn_start', sessionId: session.id, agentId });
+
+    const choice = await modelFor(agent.model);
+    if ('missing' in choice) return finish('no_model', choice.missing);
+
+    const workspace = await prepareWorkspace(agent.workspace);
+    const policy: PolicyContext = { config: deps.config, agentId, agent, available };
+    const offered = offeredTools(deps.config, agent, available);
+    const toolSet: ToolSet = Object.fromEntries(offered.map((name) => [name, {
+      description: byName.get(name)!.description,
+      inputSchema: schemas.get(name)!,
+    }]));
+    const system = await systemPrompt(workspace, agent.systemPrompt);
+    const messages: ModelMessage[] = transcriptMessages(deps.sessions.items(session.id));
+    const record = (role: 'user' | 'assistant' | 'tool', provenance: 'owner' | 'user' | 'tool' | 'agent', message: ModelMessage) => {
+      deps.sessions.append(session.id, role, provenance, message);
+      messages.push(message);
+    };
+    record('user', request.provenance ?? 'owner', { role: 'user', content: request.message });
+
+    const timeoutMs = agent.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const maxSteps = agent.maxSteps ?? DEFAULT_MAX_STEPS;
+
+    try {
+      while (result.steps < maxSteps) {
+        result.steps++;
+        const calls = await modelStep(choice.model, system, messages, toolSet, signal, result, emit, record);
+        if (calls.length === 0) return finish('completed');
+        for (const call of calls) {
+          const outcome = await handleCall(call, policy, byName, workspace, agentId, session.id, signal, emit);
+          result.toolCalls.push(outcome.record);
+          record('tool', 'tool', { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } }] });
+        }
+      }
+      return finish('max_steps', `the turn stopped after ${maxSteps} model steps (agents.defaults.maxSteps); send another message to continue`);
+    } catch (err) {
+      if (timeout.aborted) return finish('timeout', `the turn took longer than ${Math.round(timeoutMs / 1000)} s (agents.defaults.turnTimeoutMs) and was stopped`);
+      if (request.signal?.aborted) return finish('aborted', 'the turn was cancelled');
+      return finish('model_error', `the model provider (${choice.label}) failed: ${describeError(err)}`);
+    }
+  }
+
+  return { runTurn, knownAgents: () => agentIds(deps.config) };
+}
+
+interface PendingCall {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+}
+
+/** One model call: streams text out as events, returns the tool calls the model asked for. */
+async function modelStep(
+  model: Parameters<typeof streamText>[0]['model'], system: string, messages: ModelMessage[], tools: ToolSet,
+  signal: AbortSignal, result: TurnResult, emit: (e: TurnEvent) => void,
+  record: (role: 'assistant', provenance: 'agent', message: ModelMessage) => void,
+): Promise<PendingCall[]> {
+  const stream = streamText({ model, system, messages: [...messages], tools, abortSignal: signal, maxRetries: 1 });
+  const calls: PendingCall[] = [];
+  for await (const part of stream.fullStream) {
+    if (part.type === 'text-delta') {
+      result.reply += part.text;
+      emit({ type: 'text', delta: part.text });
+    } else if (part.type === 'tool-call') {
+      calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input });
+    } else if (part.type === 'finish-step') {
+      result.usage.inputTokens += part.usage.inputTokens ?? 0;
+      result.usage.outputTokens += part.usage.outputTokens ?? 0;
+    } else if (part.type === 'error') {
+      throw part.error;
+    }
+  }
+  for (const message of (await stream.response).messages) record('assistant', 'agent', message);
+  return calls;
+}
+
+async function handleCall(
+  call: PendingCall, policy: PolicyContext, byName: Map<string, ToolDef>, workspace: string,
+  agentId: string, sessionId: string, signal: AbortSignal, emit: (e: TurnEvent) => void,
+): Promise<{ record: ToolCallRecord; output: string }> {
+  const id = call.toolCallId;
+  emit({ type: 'tool_call', id, tool: call.toolName, args: call.input });
+  const decision = decide({ tool: call.toolName, args: call.input }, policy);
+  emit({ type: 'decision', id, tool: call.toolName, ...decision });
+  const record: ToolCallRecord = { id, tool: call.toolName, args: call.input, ...decision, ok: null };
+  let output: string;
+  if (decision.decision === 'allow') {
+    const ran = await runTool(byName.get(call.toolName)!, call.input, { workspace, agentId, sessionId, signal });
+    record.ok = ran.ok;
+    output = ran.output;
+  } else {
+    output = `denied by policy: ${decision.reason}`;
+  }
+  emit({ type: 'tool_result', id, tool: call.toolName, ok: record.ok ?? false, output });
+  return { record, output };
+}
+
+async function prepareWorkspace(path: string): Promise<string> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  return realpath(path);
+}
+
+function describeError(err: unknown): string {
+  const e = err as { message?: string; statusCode?: number; url?: string; cause?: { message?: string } };
+  const parts = [e?.message ?? String(err)];
+  if (e?.statusCode) parts.push(`(HTTP ${e.statusCode})`);
+  if (e?.cause?.message && !parts[0].includes(e.cause.message)) parts.push(`— ${e.cause.message}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,42 @@
+// `hardshell gateway`: the long-running server (HTTP API, WebSocket) in front of the agents.
+import type { Command } from 'commander';
+import { openRuntime } from './runtime.ts';
+import { startGateway } from '../edge/server.ts';
+import { UserError } from './io.ts';
+
+export function register(program: Command): void {
+  program.command('gateway')
+    .description('run the gateway: the HTTP API and WebSocket that apps and the web page talk to')
+    .option('-p, --port <port>', 'port to listen on (default: gateway.port, 18789)', (v) => port(v))
+    .option('-b, --bind <address>', 'address to listen on (default: gateway.bind, 127.0.0.1)')
+    .action(async (opts: { port?: number; bind?: string }) => {
+      const runtime = openRuntime();
+      let gateway;
+      try {
+        gateway = await startGateway(
+          { config: runtime.config, runner: runtime.runner, sessions: runtime.sessions, tokens: runtime.tokens },
+          { port: opts.port, host: opts.bind },
+        );
+      } catch (err) {
+        runtime.close();
+        throw err;
+      }
+      process.stdout.write(`hardshell gateway listening on ${gateway.url}\n`);
+      if (runtime.tokens.list().length === 0 && runtime.config.security.auth.tokens.length === 0 && !runtime.config.security.auth.key) {
+        process.stderr.write('note: no gateway token exists yet, so every request will be refused. Run "hardshell init" to make one.\n');
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await gateway.close();
+      runtime.close();
+    });
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError(`--port takes a number from 0 to 65535, got "${value}"`);
+  return n;
+}

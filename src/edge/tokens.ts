@@ -1,0 +1,59 @@
+// Gateway tokens. Only a SHA-256 hash is ever stored; a token is shown once, when made.
+// Tokens are 256 random bits, so a plain hash (no slow KDF) is enough to make a stolen store
+// useless, and it keeps each request's check cheap.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../store/db.ts';
+
+export type Scope = 'operator' | 'chat' | 'read';
+
+export interface TokenRecord {
+  name: string;
+  sha256: string;
+  scopes: Scope[];
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export const TOKEN_PREFIX = 'hs_';
+
+export function newTokenValue(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** Compares two hex digests without leaking, through timing, how much of them matched. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+interface RawToken { name: string; sha256: string; scopes: string; created_at: string; expires_at: string | null }
+
+export class TokenStore {
+  private readonly db: Store;
+  constructor(db: Store) {
+    this.db = db;
+  }
+
+  /** Makes a token and returns its value: the only time the value exists outside the caller. */
+  create(name: string, scopes: Scope[], expiresAt: string | null = null): string {
+    const value = newTokenValue();
+    this.db.prepare('INSERT INTO tokens (name, sha256, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .run(name, hashToken(value), JSON.stringify(scopes), new Date().toISOString(), expiresAt);
+    return value;
+  }
+
+  list(): TokenRecord[] {
+    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at').all() as unknown as RawToken[]).map((r) => ({
+      name: r.name, sha256: r.sha256, scopes: JSON.parse(r.scopes), createdAt: r.created_at, expiresAt: r.expires_at,
+    }));
+  }
+
+  has(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(name) !== undefined;
+  }
+}

@@ -1,0 +1,5 @@
+// Every tool hardshell implements. Which of them an agent is offered is policy's business.
+import type { ToolDef } from './types.ts';
+import { fileTools } from './files.ts';
+
+export const allTools: ToolDef[] = [...fileTools];

@@ -1,0 +1,185 @@
+// One agent turn end to end through the real `hardshell agent` command, with the scripted
+// model server playing the model: the legitimate file workflow works, and every attempt to
+// reach a file outside the workspace fails without the canary ever reaching the model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, symlink, link, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startModelServer, type StepSource } from '../fixtures/model-server.ts';
+import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
+import { runCli, startCli } from '../fixtures/cli.ts';
+import { openStore } from '../../src/store/db.ts';
+import { Sessions } from '../../src/sessions/store.ts';
+
+async function setup(t: { after(fn: () => Promise<void> | void): void }, script: StepSource[] = [], extra: Record<string, any> = {}, files: Record<string, string> = {}) {
+  const model = await startModelServer(script);
+  const home = await makeHome({ config: scriptedModelConfig(model.url, extra), files });
+  t.after(async () => { await model.close(); await home.cleanup(); });
+  return { model, home };
+}
+
+function agentJson(home: TestHome, message: string, more: string[] = []) {
+  return runCli(['agent', '--message', message, '--json', ...more], home.env);
+}
+
+test('read → edit → write → reply works end to end through `hardshell agent --json`', async (t) => {
+  const { model, home } = await setup(t, [
+    { toolCalls: [{ name: 'read', args: { path: 'notes.txt' } }] },
+    { toolCalls: [{ name: 'edit', args: { path: 'notes.txt', oldText: 'draft', newText: 'final' } }] },
+    { toolCalls: [{ name: 'write', args: { path: 'out/summary.md', content: '# Summary\nall final\n' } }] },
+    { text: 'Done: notes are final and the summary is written.' },
+  ], {}, { 'notes.txt': 'this is a draft\n', 'AGENTS.md': 'Always be brief.' });
+
+  const res = await agentJson(home, 'finalise my notes');
+  assert.equal(res.code, 0, res.stderr);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.reply, 'Done: notes are final and the summary is written.');
+  assert.equal(out.stopReason, 'completed');
+  assert.deepEqual(out.toolCalls.map((c: any) => [c.tool, c.decision, c.ok]), [['read', 'allow', true], ['edit', 'allow', true], ['write', 'allow', true]]);
+  assert.equal(out.steps, 4);
+  assert.ok(out.usage.inputTokens > 0 && out.usage.outputTokens > 0);
+  assert.match(out.sessionId, /^[0-9a-f-]{36}$/);
+  assert.equal(out.agentId, 'main');
+
+  assert.equal(await readFile(join(home.workspace, 'notes.txt'), 'utf8'), 'this is a final\n');
+  assert.equal(await readFile(join(home.workspace, 'out/summary.md'), 'utf8'), '# Summary\nall final\n');
+
+  // What the model was shown: the system prompt with AGENTS.md, the tools, then each result.
+  assert.equal(model.requests.length, 4);
+  const first = model.requests[0].body;
+  assert.match(first.messages[0].content, /Always be brief\./);
+  assert.deepEqual(first.tools.map((x: any) => x.function.name).sort(), ['edit', 'find', 'grep', 'read', 'write']);
+  assert.match(JSON.stringify(model.requests[1].body.messages), /this is a draft/);
+
+  // The transcript is stored with provenance on every item.
+  const db = openStore(join(home.home, 'hardshell.db'));
+  t.after(() => db.close());
+  const items = new Sessions(db).items(out.sessionId);
+  assert.deepEqual(items.map((i) => `${i.role}:${i.provenance}`), [
+    'user:owner', 'assistant:agent', 'tool:tool', 'assistant:agent', 'tool:tool', 'assistant:agent', 'tool:tool', 'assistant:agent',
+  ]);
+});
+
+test('a second turn in the same session sees the first one', async (t) => {
+  const { model, home } = await setup(t, [{ text: 'first answer' }, { text: 'second answer' }]);
+  assert.equal((await agentJson(home, 'remember the word kestrel', ['--session', 's1'])).code, 0);
+  const second = JSON.parse((await agentJson(home, 'what was the word?', ['--session', 's1'])).stdout);
+  assert.equal(second.reply, 'second answer');
+  const shown = JSON.stringify(model.requests[1].body.messages);
+  assert.match(shown, /kestrel/);
+  assert.match(shown, /first answer/);
+});
+
+test('attacks: reads and writes outside the workspace are refused and the canary never reaches the model', async (t) => {
+  const { model, home } = await setup(t, [], {}, { 'ok.txt': 'fine\n' });
+  // Plant the ways out: a symlink to the canary, a hard link to it, a dangling symlink that
+  // points outside, and a symlinked directory.
+  await symlink(home.canaryFile, join(home.workspace, 'link-out.txt'));
+  await symlink(home.userHome, join(home.workspace, 'dir-out'));
+  await link(home.canaryFile, join(home.workspace, 'hard.txt')).catch(() => {});
+  await symlink(join(home.userHome, 'planted.txt'), join(home.workspace, 'dangling.txt'));
+  const outsideBefore = await snapshot(home.userHome, home.home);
+
+  const attempts = [
+    { name: 'read', args: { path: '../../secret.txt' } },
+    { name: 'read', args: { path: home.canaryFile } },
+    { name: 'read', args: { path: 'link-out.txt' } },
+    { name: 'read', args: { path: 'dir-out/secret.txt' } },
+    { name: 'read', args: { path: 'hard.txt' } },
+    { name: 'grep', args: { pattern: 'CANARY', path: '..' } },
+    { name: 'grep', args: { pattern: 'CANARY', path: 'dir-out' } },
+    { name: 'find', args: { pattern: '**/secret.txt', path: home.userHome } },
+    { name: 'write', args: { path: 'dangling.txt', content: 'owned' } },
+    { name: 'write', args: { path: '../../planted.txt', content: 'owned' } },
+    { name: 'edit', args: { path: 'link-out.txt', oldText: 'CANARY', newText: 'x' } },
+    { name: 'read', args: { path: 'ok.txt' } },
+  ];
+  model.push(...attempts.map((a) => ({ toolCalls: [a] })), { text: 'finished trying' });
+
+  const res = await agentJson(home, 'go');
+  assert.equal(res.code, 0, res.stderr);
+  const out = JSON.parse(res.stdout);
+  const results = out.toolCalls.map((c: any) => c.ok);
+  assert.deepEqual(results, [...attempts.slice(0, -1).map(() => false), true], JSON.stringify(out.toolCalls, null, 1));
+
+  assert.ok(!model.allRequestText().includes(home.canary), 'the canary reached the model');
+  assert.ok(model.allRequestText().includes('fine'), 'the legitimate read still works');
+  assert.deepEqual(await snapshot(home.userHome, home.home), outsideBefore, 'something outside the workspace changed');
+});
+
+test('a tool the model invents, or bad arguments, get a clear refusal and the turn goes on', async (t) => {
+  const { home } = await setup(t, [
+    { toolCalls: [{ name: 'exec', args: { command: 'cat ~/secret.txt' } }] },
+    { toolCalls: [{ name: 'read', args: { file: 42 } }] },
+    { text: 'ok' },
+  ]);
+  const out = JSON.parse((await agentJson(home, 'try')).stdout);
+  assert.equal(out.toolCalls[0].decision, 'deny');
+  assert.equal(out.toolCalls[1].decision, 'allow');
+  assert.equal(out.toolCalls[1].ok, false);
+  assert.equal(out.reply, 'ok');
+});
+
+test('the turn stops at the step limit', async (t) => {
+  const { home } = await setup(t, Array.from({ length: 10 }, () => ({ toolCalls: [{ name: 'find', args: { pattern: '*' } }] })),
+    { agents: { defaults: { maxSteps: 3 } } });
+  const res = await agentJson(home, 'loop');
+  assert.equal(res.code, 1);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.stopReason, 'max_steps');
+  assert.equal(out.steps, 3);
+  assert.match(out.error, /maxSteps/);
+});
+
+test('a model server error ends the turn with a sentence, not a crash', async (t) => {
+  const { home } = await setup(t, [{ error: 500, message: 'upstream exploded' }, { error: 500, message: 'upstream exploded' }]);
+  const res = await agentJson(home, 'hi');
+  assert.equal(res.code, 1);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.stopReason, 'model_error');
+  assert.match(out.error, /scripted\/test-model/);
+  assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('with no provider at all, hardshell says plainly what to set', async (t) => {
+  const home = await makeHome({ config: {} });
+  t.after(() => home.cleanup());
+  const res = await runCli(['agent', '--message', 'hi'], home.env);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /ANTHROPIC_API_KEY or OPENAI_API_KEY/);
+  assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('the store survives kill -9 mid-turn, and the next turn carries on', async (t) => {
+  const { model, home } = await setup(t, [
+    { toolCalls: [{ name: 'write', args: { path: 'a.txt', content: 'one' } }] },
+    { hang: true },
+  ]);
+  const run = startCli(['agent', '--message', 'write a then wait', '--session', 'k9', '--json'], home.env);
+  while (model.requests.length < 2) await new Promise((r) => setTimeout(r, 20));
+  run.child.kill('SIGKILL');
+  const killed = await run.done;
+  assert.equal(killed.signal, 'SIGKILL');
+
+  const db = openStore(join(home.home, 'hardshell.db'));
+  const sessions = new Sessions(db);
+  const session = sessions.get('k9')!;
+  assert.deepEqual(sessions.items(session.id).map((i) => i.role), ['user', 'assistant', 'tool']);
+  db.close();
+
+  model.push({ text: 'carrying on' });
+  const next = await agentJson(home, 'and now?', ['--session', 'k9']);
+  assert.equal(next.code, 0, next.stderr);
+  assert.equal(JSON.parse(next.stdout).reply, 'carrying on');
+});
+
+/** Every file below `root` except the `skip` folder, with its contents. */
+async function snapshot(root: string, skip: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    const full = join(entry.parentPath, entry.name);
+    if (full.startsWith(skip)) continue;
+    out[full] = entry.isFile() ? await readFile(full, 'utf8') : entry.isSymbolicLink() ? 'link' : 'dir';
+  }
+  return out;
+}
