@@ -9,4 +9,4 @@ if [ "$(node_major)" -lt 24 ]; then
   fi
   export PATH="$node24_bin:$PATH"
 fi
-echo "using node $(node --version)" >&2
+

@@ -1,0 +1,138 @@
+// The core's numbers (issue 2): gateway start-up time, idle memory, hardshell's own time in a
+// turn with three file-tool calls, and the size of the production dependencies.
+// The scripted model server answers instantly, so what is measured is hardshell itself.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtemp, rm, cp, symlink, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startModelServer } from '../test/fixtures/model-server.ts';
+import { makeHome, scriptedModelConfig } from '../test/fixtures/home.ts';
+import { configSchema } from '../src/config/schema.ts';
+import { openStore } from '../src/store/db.ts';
+import { Sessions } from '../src/sessions/store.ts';
+import { createAgentRunner } from '../src/agent/runner.ts';
+import { median, percentile, report } from './stats.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export async function benchCore(): Promise<void> {
+  await turnOverhead();
+  await gatewayStartup('source checkout (TypeScript run directly)', join(ROOT, 'bin/hardshell'));
+  const pkg = await packageLayout();
+  if (pkg) {
+    try {
+      await gatewayStartup('published layout (compiled dist/)', join(pkg, 'bin/hardshell'));
+    } finally {
+      await rm(pkg, { recursive: true, force: true });
+    }
+  }
+  await productionDependencies();
+}
+
+/** A turn: write → read → edit → reply. Own time = wall time minus the model server's time. */
+async function turnOverhead(): Promise<void> {
+  const model = await startModelServer();
+  const home = await makeHome();
+  const config = configSchema.parse(scriptedModelConfig(model.url));
+  const db = openStore(join(home.home, 'hardshell.db'));
+  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db) });
+  const own: number[] = [];
+  const wall: number[] = [];
+  try {
+    for (let i = 0; i < 230; i++) {
+      model.push(
+        { toolCalls: [{ name: 'write', args: { path: 'bench.txt', content: `alpha ${i}\n` } }] },
+        { toolCalls: [{ name: 'read', args: { path: 'bench.txt' } }] },
+        { toolCalls: [{ name: 'edit', args: { path: 'bench.txt', oldText: 'alpha', newText: 'beta' } }] },
+        { text: 'done' },
+      );
+      const first = model.requests.length;
+      const t0 = performance.now();
+      const result = await runner.runTurn({ sessionKey: `bench-${i}`, message: 'go' });
+      const elapsed = performance.now() - t0;
+      if (result.stopReason !== 'completed' || result.toolCalls.some((c) => !c.ok)) throw new Error(`bench turn failed: ${JSON.stringify(result)}`);
+      const modelTime = model.requests.slice(first).reduce((sum, r) => sum + (r.endedAt - r.startedAt), 0);
+      if (i >= 30) { // the first turns warm up the JIT
+        own.push(elapsed - modelTime);
+        wall.push(elapsed);
+      }
+    }
+  } finally {
+    db.close();
+    await model.close();
+    await home.cleanup();
+  }
+  report('turn with 3 file-tool calls: hardshell\'s own time', `median ${median(own).toFixed(2)} ms, p90 ${percentile(own, 90).toFixed(2)} ms (target: median < 5 ms)`);
+  report('turn with 3 file-tool calls: wall time incl. 4 model round trips', `median ${median(wall).toFixed(2)} ms`);
+}
+
+/** Time from process start to the "listening" line, and resident memory once idle. */
+async function gatewayStartup(label: string, bin: string): Promise<void> {
+  const home = await makeHome({ config: { gateway: { port: 0 } } });
+  const times: number[] = [];
+  let rssMb = 0;
+  try {
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [bin, 'gateway', '--port', '0'], { env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('listening')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`gateway exited (${code}) before listening: ${stderr}`)));
+      });
+      times.push(performance.now() - t0);
+      if (i === 9) {
+        await new Promise((r) => setTimeout(r, 3000));
+        const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+        rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+      }
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  } finally {
+    await home.cleanup();
+  }
+  report(`gateway ready from process start, ${label}`, `median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms (target: < 300 ms)`);
+  report(`gateway idle resident memory, ${label}`, `${rssMb.toFixed(1)} MB (target: < 120 MB)`);
+}
+
+/** The package as npm would install it: bin/, dist/ and the dependencies, no sources. */
+async function packageLayout(): Promise<string | null> {
+  try {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  } catch (err) {
+    report('published layout', `skipped: "npm run build" failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim()}`);
+    return null;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'hardshell-pkg-'));
+  await mkdir(join(dir, 'bin'));
+  await cp(join(ROOT, 'bin/hardshell'), join(dir, 'bin/hardshell'));
+  await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  await cp(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** `npm ci --omit=dev` into a scratch folder, then its size on disk. */
+async function productionDependencies(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'hardshell-deps-'));
+  try {
+    await cp(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    await cp(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
+    await writeFile(join(dir, '.npmrc'), 'fund=false\naudit=false\n');
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts'], { cwd: dir, stdio: 'pipe' });
+    if (!existsSync(join(dir, 'node_modules'))) throw new Error('npm ci made no node_modules');
+    const kb = Number(execFileSync('du', ['-sk', join(dir, 'node_modules')]).toString().split('\t')[0]);
+    report('production node_modules (npm ci --omit=dev)', `${(kb / 1024).toFixed(1)} MB (target: < 80 MB)`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
