@@ -1,0 +1,168 @@
+// A gateway on 127.0.0.1 over a real temp state folder and SQLite store, with a small real
+// AgentRunner standing in for the agent room (the end-to-end tests with the real agent live
+// beside the agent's own tests). Every test gets its own and tears it down afterwards.
+import { join } from 'node:path';
+import { makeHome, type TestHome } from '../fixtures/home.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { openStore, type Store } from '../../src/store/db.ts';
+import { Sessions } from '../../src/sessions/store.ts';
+import { TokenStore } from '../../src/edge/tokens.ts';
+import { startGateway, type Gateway } from '../../src/edge/server.ts';
+import type { AgentRunner, TurnEvent, TurnRequest, TurnResult } from '../../src/agent/events.ts';
+
+/**
+ * Answers "echo: <message>" in two text events. Messages steer it: `tool ...` adds a tool call
+ * with its decision and result, `wait ...` runs until cancelled, `limit ...` stops with
+ * max_steps, `crash ...` throws.
+ */
+export class TestRunner implements AgentRunner {
+  readonly sessions: Sessions;
+  readonly requests: TurnRequest[] = [];
+  /** Turns that ended because their signal fired. */
+  aborted = 0;
+  /** Resolvers for tests waiting on a `wait` turn to begin. */
+  private waiting: Array<() => void> = [];
+
+  constructor(sessions: Sessions) {
+    this.sessions = sessions;
+  }
+
+  knownAgents(): string[] {
+    return ['main', 'helper'];
+  }
+
+  /** Resolves once a `wait ...` turn is running. */
+  waitingTurn(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  async runTurn(request: TurnRequest): Promise<TurnResult> {
+    this.requests.push(request);
+    const emit = (e: TurnEvent) => request.onEvent?.(e);
+    const agentId = request.agentId ?? 'main';
+    const session = this.sessions.open(agentId, request.sessionKey ?? 'default');
+    this.sessions.append(session.id, 'user', request.provenance ?? 'owner', { role: 'user', content: request.message });
+    const result: TurnResult = {
+      sessionId: session.id, sessionKey: session.key, agentId, reply: '', toolCalls: [],
+      usage: { inputTokens: 12, outputTokens: 5 }, steps: 1, stopReason: 'completed',
+    };
+    const finish = () => {
+      if (result.error) emit({ type: 'error', message: result.error });
+      emit({ type: 'done', result });
+      return result;
+    };
+    emit({ type: 'turn_start', sessionId: session.id, agentId });
+    const msg = request.message;
+
+    if (msg.startsWith('crash')) throw new Error('runner exploded');
+    if (msg.startsWith('wait')) {
+      for (const resolve of this.waiting.splice(0)) resolve();
+      await new Promise<void>((resolve) => {
+        if (request.signal?.aborted) resolve();
+        request.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+      this.aborted++;
+      result.stopReason = 'aborted';
+      result.error = 'the turn was cancelled';
+      return finish();
+    }
+    if (msg.startsWith('tool')) {
+      const call = { id: 'call_1', tool: 'read', args: { path: 'notes.txt' } };
+      emit({ type: 'tool_call', ...call });
+      emit({ type: 'decision', id: call.id, tool: call.tool, decision: 'allow', reason: 'inside the workspace', rule: 'tools.files' });
+      emit({ type: 'tool_result', id: call.id, tool: call.tool, ok: true, output: 'notes' });
+      result.toolCalls.push({ ...call, decision: 'allow', reason: 'inside the workspace', rule: 'tools.files', ok: true });
+      result.steps = 2;
+    }
+    for (const delta of ['echo: ', msg]) {
+      result.reply += delta;
+      emit({ type: 'text', delta });
+    }
+    this.sessions.append(session.id, 'assistant', 'agent', { role: 'assistant', content: result.reply });
+    if (msg.startsWith('limit')) {
+      result.stopReason = 'max_steps';
+      result.error = 'the turn stopped after 1 model steps (agents.defaults.maxSteps); send another message to continue';
+    }
+    return finish();
+  }
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  url: string;
+  /** An operator token from the token store. */
+  token: string;
+  tokens: TokenStore;
+  sessions: Sessions;
+  runner: TestRunner;
+  store: Store;
+  home: TestHome;
+  logs: Array<Record<string, unknown>>;
+  /** fetch() against the gateway with the operator token unless headers say otherwise. */
+  call(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+}
+
+export async function startTestGateway(
+  t: { after(fn: () => Promise<void> | void): void },
+  config: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestGateway> {
+  const home = await makeHome();
+  const store = openStore(join(home.home, 'hardshell.db'));
+  const sessions = new Sessions(store);
+  const tokens = new TokenStore(store);
+  const runner = new TestRunner(sessions);
+  const logs: Array<Record<string, unknown>> = [];
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway(
+      { config: configSchema.parse(config), runner, sessions, tokens, env, log: (l) => logs.push(l) },
+      { port: 0, host: '127.0.0.1' },
+    );
+  } catch (err) {
+    store.close();
+    await home.cleanup();
+    throw err;
+  }
+  t.after(async () => {
+    await gateway.close();
+    store.close();
+    await home.cleanup();
+  });
+  const token = tokens.create('test', ['operator']);
+  const call = (path: string, init: RequestInit & { token?: string | null } = {}) => {
+    const { token: chosen, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    const use = chosen === undefined ? token : chosen;
+    if (use !== null && !headers.has('authorization')) headers.set('authorization', `Bearer ${use}`);
+    return fetch(gateway.url + path, { ...rest, headers });
+  };
+  return { gateway, url: gateway.url, token, tokens, sessions, runner, store, home, logs, call };
+}
+
+export interface SseMessage {
+  data: unknown[];
+  comments: string[];
+  done: boolean;
+}
+
+/** Splits an SSE body into its data payloads (parsed JSON) and comment lines. */
+export function parseSse(text: string): SseMessage {
+  const out: SseMessage = { data: [], comments: [], done: false };
+  for (const block of text.split('\n\n')) {
+    for (const line of block.split('\n')) {
+      if (line.startsWith('data: ')) {
+        const payload = line.slice(6);
+        if (payload === '[DONE]') out.done = true;
+        else out.data.push(JSON.parse(payload));
+      } else if (line.startsWith(':')) {
+        out.comments.push(line.slice(1).trimStart());
+      }
+    }
+  }
+  return out;
+}
+
+export function chatBody(message: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ model: 'hardshell', messages: [{ role: 'user', content: message }], ...extra });
+}
