@@ -2,7 +2,7 @@
 // from the store, from the config, or the configured API key — never from the URL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway } from './helpers.ts';
+import { startTestGateway, type TestResponse } from './helpers.ts';
 import { hashToken } from '../../src/edge/tokens.ts';
 
 const SECURITY_HEADERS = {
@@ -17,7 +17,7 @@ function assertSecurityHeaders(res: Response) {
   assert.equal(res.headers.get('access-control-allow-origin'), null);
 }
 
-async function assertUnauthorized(res: Response, pattern?: RegExp) {
+async function assertUnauthorized(res: TestResponse, pattern?: RegExp) {
   assert.equal(res.status, 401);
   assert.equal(res.headers.get('www-authenticate'), 'Bearer');
   const body = await res.json();

@@ -99,7 +99,12 @@ export interface TestGateway {
   home: TestHome;
   logs: Array<Record<string, unknown>>;
   /** fetch() against the gateway with the operator token unless headers say otherwise. */
-  call(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+  call(path: string, init?: RequestInit & { token?: string | null }): Promise<TestResponse>;
+}
+
+/** A fetch Response whose JSON body the tests read without declaring its type. */
+export interface TestResponse extends Response {
+  json(): Promise<any>;
 }
 
 export async function startTestGateway(
@@ -117,7 +122,7 @@ export async function startTestGateway(
   try {
     gateway = await startGateway(
       { config: configSchema.parse(config), runner, sessions, tokens, env, log: (l) => logs.push(l) },
-      { port: 0, host: '127.0.0.1' },
+      { port: 0 },
     );
   } catch (err) {
     store.close();
@@ -135,7 +140,7 @@ export async function startTestGateway(
     const headers = new Headers(rest.headers);
     const use = chosen === undefined ? token : chosen;
     if (use !== null && !headers.has('authorization')) headers.set('authorization', `Bearer ${use}`);
-    return fetch(gateway.url + path, { ...rest, headers });
+    return fetch(gateway.url + path, { ...rest, headers }) as Promise<TestResponse>;
   };
   return { gateway, url: gateway.url, token, tokens, sessions, runner, store, home, logs, call };
 }
