@@ -70,6 +70,10 @@ class Scanner {
     }
   }
 
+  private notAtEnd(): void {
+    if (this.i >= this.text.length) throw new Error('unexpected end');
+  }
+
   private expect(c: string): void {
     if (this.text[this.i] !== c) throw new Error(`expected ${c}`);
     this.advance();
@@ -88,6 +92,7 @@ class Scanner {
     const seen = new Map<string, Position>();
     this.skip();
     while (this.text[this.i] !== '}') {
+      this.notAtEnd();
       const at = this.pos();
       const key = this.text[this.i] === '"' || this.text[this.i] === "'" ? this.string() : unescapeIdentifier(this.bare());
       const child = [...path, key];
@@ -110,6 +115,7 @@ class Scanner {
     this.skip();
     let index = 0;
     while (this.text[this.i] !== ']') {
+      this.notAtEnd();
       const child = [...path, index++];
       this.positions.set(pathKey(child), this.pos());
       this.value(child);
