@@ -4,6 +4,9 @@ import type { ModelMessage } from 'ai';
 import type { TranscriptItem } from '../sessions/store.ts';
 import { readText } from '../safe-fs/index.ts';
 
+/** A bootstrap file larger than this is cut: it is loaded into every prompt. */
+const BOOTSTRAP_MAX_BYTES = 64 * 1024;
+
 const BASE_PROMPT = [
   'You are an assistant running inside hardshell, a gateway that enforces security policy outside the model.',
   'You work inside one workspace folder; file paths are relative to it.',
@@ -21,7 +24,7 @@ export async function systemPrompt(workspace: string, agentPrompt: string | unde
 
 async function readBootstrap(workspace: string, name: string): Promise<string | null> {
   try {
-    return (await readText(workspace, name)).text;
+    return (await readText(workspace, name, { maxBytes: BOOTSTRAP_MAX_BYTES, op: 'load' })).text;
   } catch {
     return null; // absent or refused: the prompt goes without it
   }

@@ -160,6 +160,9 @@ async function handleCall(
     const ran = await runTool(byName.get(call.toolName)!, call.input, { workspace, agentId, sessionId, signal });
     record.ok = ran.ok;
     output = ran.output;
+  } else if (decision.decision === 'ask') {
+    // No approver can be reached from a turn yet: silence means no.
+    output = `denied by policy: ${decision.reason}, and no person was available to approve it`;
   } else {
     output = `denied by policy: ${decision.reason}`;
   }
