@@ -64,7 +64,7 @@ export class Authenticator {
         match = { name: c.name, scopes: c.scopes, via: c.via };
       }
     }
-    for (const t of this.tokens.list()) {
+    for (const t of this.tokens.authRecords()) {
       if (sameHash(hash, t.sha256) && notExpired(t.expiresAt, now) && !match) {
         match = { name: t.name, scopes: t.scopes, via: 'store' };
       }

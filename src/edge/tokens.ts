@@ -2,6 +2,7 @@
 // Tokens are 256 random bits, so a plain hash (no slow KDF) is enough to make a stolen store
 // useless, and it keeps each request's check cheap.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { StatementSync } from 'node:sqlite';
 import type { Store } from '../store/db.ts';
 
 export type Scope = 'operator' | 'chat' | 'read';
@@ -35,6 +36,7 @@ interface RawToken { name: string; sha256: string; scopes: string; created_at: s
 
 export class TokenStore {
   private readonly db: Store;
+  private hashesStmt?: StatementSync;
   constructor(db: Store) {
     this.db = db;
   }
@@ -50,6 +52,17 @@ export class TokenStore {
   list(): TokenRecord[] {
     return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at').all() as unknown as RawToken[]).map((r) => ({
       name: r.name, sha256: r.sha256, scopes: JSON.parse(r.scopes), createdAt: r.created_at, expiresAt: r.expires_at,
+    }));
+  }
+
+  /**
+   * What the gateway checks a presented token against, on every request: read fresh each time
+   * (a revoked token stops working at once) through one statement prepared on first use.
+   */
+  authRecords(): Array<Pick<TokenRecord, 'name' | 'sha256' | 'scopes' | 'expiresAt'>> {
+    this.hashesStmt ??= this.db.prepare('SELECT name, sha256, scopes, expires_at FROM tokens');
+    return (this.hashesStmt.all() as unknown as RawToken[]).map((r) => ({
+      name: r.name, sha256: r.sha256, scopes: JSON.parse(r.scopes), expiresAt: r.expires_at,
     }));
   }
 
