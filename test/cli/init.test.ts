@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHome, type TestHome } from '../fixtures/home.ts';
 import { BIN, runCli, type CliResult } from '../fixtures/cli.ts';
@@ -148,4 +148,14 @@ test('a file where the state folder should be is a clear error', async (t) => {
   assert.equal(res.code, 1);
   assert.match(res.stderr, /^hardshell: .*fresh-state exists but is not a folder; move it away/);
   assert.doesNotMatch(res.stderr, /bug|at .*\.ts:/);
+});
+
+test('an existing state folder open to others is reported, not silently changed', async (t) => {
+  const home = await makeHome();
+  t.after(home.cleanup);
+  chmodSync(home.home, 0o755);
+  const res = await runCli(['init'], home.env);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stderr, new RegExp(`warning: ${home.home} can be read by other users \\(mode 755\\); run: chmod 700 ${home.home}`));
+  assert.equal(mode(home.home), '755');
 });
