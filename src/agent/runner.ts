@@ -70,7 +70,13 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     };
     emit({ type: 'turn_start', sessionId: session.id, agentId });
 
-    const choice = await modelFor(agent.model);
+    let choice: ModelChoice;
+    try {
+      choice = await modelFor(agent.model);
+    } catch (err) {
+      // e.g. a `${secret:NAME}` API key that is not set: the user's fix, not a crash.
+      return finish('no_model', (err as Error).message);
+    }
     if ('missing' in choice) return finish('no_model', choice.missing);
 
     const workspace = await prepareWorkspace(agent.workspace);
@@ -127,7 +133,8 @@ async function modelStep(
   signal: AbortSignal, result: TurnResult, emit: (e: TurnEvent) => void,
   record: (role: 'assistant', provenance: 'agent', message: ModelMessage) => void,
 ): Promise<PendingCall[]> {
-  const stream = streamText({ model, system, messages: [...messages], tools, abortSignal: signal, maxRetries: 1 });
+  // onError: errors arrive as 'error' parts below; the SDK's default would print a stack trace.
+  const stream = streamText({ model, system, messages: [...messages], tools, abortSignal: signal, maxRetries: 1, onError: () => {} });
   const calls: PendingCall[] = [];
   for await (const part of stream.fullStream) {
     if (part.type === 'text-delta') {
@@ -176,7 +183,9 @@ async function prepareWorkspace(path: string): Promise<string> {
 }
 
 function describeError(err: unknown): string {
-  const e = err as { message?: string; statusCode?: number; url?: string; cause?: { message?: string } };
+  // A retry error wraps the real one: report that.
+  const wrapped = err as { lastError?: unknown };
+  const e = (wrapped?.lastError ?? err) as { message?: string; statusCode?: number; url?: string; cause?: { message?: string } };
   const parts = [e?.message ?? String(err)];
   if (e?.statusCode) parts.push(`(HTTP ${e.statusCode})`);
   if (e?.cause?.message && !parts[0].includes(e.cause.message)) parts.push(`— ${e.cause.message}`);

@@ -14,7 +14,12 @@ export function register(program: Command): void {
       let gateway;
       try {
         gateway = await startGateway(
-          { config: runtime.config, runner: runtime.runner, sessions: runtime.sessions, tokens: runtime.tokens },
+          {
+            config: runtime.config, runner: runtime.runner, sessions: runtime.sessions, tokens: runtime.tokens,
+            env: runtime.loaded.env,
+            // One JSON line per event on stderr until the logging room takes these over.
+            log: (line) => process.stderr.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + '\n'),
+          },
           { port: opts.port, host: opts.bind },
         );
       } catch (err) {

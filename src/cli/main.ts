@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
 export function reportError(err: unknown): number {
   const e = err as Error & { exitCode?: number; code?: string };
   if (e?.code?.startsWith?.('commander.')) return e.exitCode ?? 1; // commander already printed it
-  const known = err instanceof UserError || e?.name === 'ConfigError';
+  const known = err instanceof UserError || ['ConfigError', 'GatewayStartError'].includes(e?.name);
   process.stderr.write(`hardshell: ${e?.message ?? String(err)}\n`);
   if (!known) {
     process.stderr.write('This looks like a bug in hardshell. Run again with HARDSHELL_DEBUG=1 to see the details.\n');

@@ -26,4 +26,6 @@ export const migrations: string[] = [
      created_at TEXT NOT NULL,
      expires_at TEXT
    );`,
+  // 3: sessions are listed most recent first.
+  `CREATE INDEX sessions_updated ON sessions (updated_at DESC);`,
 ];

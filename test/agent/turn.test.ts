@@ -183,3 +183,17 @@ async function snapshot(root: string, skip: string): Promise<Record<string, stri
   }
   return out;
 }
+
+test('a provider key that names a missing secret stops the turn with the variable to set', async (t) => {
+  const model = await startModelServer([{ text: 'never reached' }]);
+  const config = scriptedModelConfig(model.url);
+  config.models.providers.scripted.apiKey = '${secret:MODEL_KEY}';
+  const home = await makeHome({ config });
+  t.after(async () => { await model.close(); await home.cleanup(); });
+  const res = await agentJson(home, 'hi');
+  assert.equal(res.code, 1);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.stopReason, 'no_model');
+  assert.match(out.error, /HARDSHELL_SECRET_MODEL_KEY/);
+  assert.equal(model.requests.length, 0);
+});
