@@ -14,6 +14,8 @@ import { offeredTools } from '../policy/tools.ts';
 import { chooseModel, type ModelChoice } from './providers.ts';
 import { systemPrompt, transcriptMessages } from './context.ts';
 import { runTool } from './run-tool.ts';
+import type { AuditSink } from '../audit/types.ts';
+import type { Approver } from '../approvals/types.ts';
 import type { AgentRunner, StopReason, ToolCallRecord, TurnEvent, TurnRequest, TurnResult } from './events.ts';
 
 export const DEFAULT_MAX_STEPS = 25;
@@ -27,6 +29,23 @@ export interface RunnerDeps {
   env: NodeJS.ProcessEnv;
   sessions: Sessions;
   tools?: ToolDef[];
+  /** Every tool result passes this before the model sees it (the secrets room's redactor). */
+  redact?: (text: string) => string;
+  /** Every decision and tool run is reported here (the audit room). */
+  audit?: AuditSink;
+  /** Asked when policy says `ask`. Without one, `ask` means no. */
+  approver?: Approver;
+}
+
+/** What one tool call needs from the turn around it. */
+interface CallScope {
+  policy: PolicyContext;
+  byName: Map<string, ToolDef>;
+  workspace: string;
+  sessionId: string;
+  signal: AbortSignal;
+  emit: (e: TurnEvent) => void;
+  deps: RunnerDeps;
 }
 
 export function createAgentRunner(deps: RunnerDeps): AgentRunner {
@@ -105,7 +124,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
         const calls = await modelStep(choice.model, system, messages, toolSet, signal, result, emit, record);
         if (calls.length === 0) return finish('completed');
         for (const call of calls) {
-          const outcome = await handleCall(call, policy, byName, workspace, agentId, session.id, signal, emit);
+          const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps });
           result.toolCalls.push(outcome.record);
           record('tool', 'tool', { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } }] });
         }
@@ -153,28 +172,44 @@ async function modelStep(
   return calls;
 }
 
-async function handleCall(
-  call: PendingCall, policy: PolicyContext, byName: Map<string, ToolDef>, workspace: string,
-  agentId: string, sessionId: string, signal: AbortSignal, emit: (e: TurnEvent) => void,
-): Promise<{ record: ToolCallRecord; output: string }> {
+async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record: ToolCallRecord; output: string }> {
+  const { policy, emit, deps } = scope;
   const id = call.toolCallId;
+  const where = { agentId: policy.agentId, sessionId: scope.sessionId, toolCallId: id, tool: call.toolName };
   emit({ type: 'tool_call', id, tool: call.toolName, args: call.input });
   const decision = decide({ tool: call.toolName, args: call.input }, policy);
   emit({ type: 'decision', id, tool: call.toolName, ...decision });
+  deps.audit?.({ kind: 'policy', action: 'decision', ...where, args: call.input, ...decision });
   const record: ToolCallRecord = { id, tool: call.toolName, args: call.input, ...decision, ok: null };
-  let output: string;
-  if (decision.decision === 'allow') {
-    const ran = await runTool(byName.get(call.toolName)!, call.input, { workspace, agentId, sessionId, signal });
+  let allowed = decision.decision === 'allow';
+  let refusal = `denied by policy: ${decision.reason}`;
+  if (decision.decision === 'ask') {
+    const answer = await askPerson(scope, call, decision.reason, decision.rule);
+    deps.audit?.({ kind: 'approval', action: answer.approved ? 'approved' : 'denied', ...where, by: answer.by, note: answer.note });
+    allowed = answer.approved;
+    refusal = `denied by policy: ${decision.reason}; ${answer.note ?? 'no person approved it'}`;
+  }
+  let output = refusal;
+  if (allowed) {
+    const ran = await runTool(scope.byName.get(call.toolName)!, call.input,
+      { workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal });
     record.ok = ran.ok;
-    output = ran.output;
-  } else if (decision.decision === 'ask') {
-    // No approver can be reached from a turn yet: silence means no.
-    output = `denied by policy: ${decision.reason}, and no person was available to approve it`;
-  } else {
-    output = `denied by policy: ${decision.reason}`;
+    output = deps.redact ? deps.redact(ran.output) : ran.output;
+    deps.audit?.({ kind: 'tool', action: 'run', ...where, ok: ran.ok });
   }
   emit({ type: 'tool_result', id, tool: call.toolName, ok: record.ok ?? false, output });
   return { record, output };
+}
+
+/** Silence is no: without an approver, or when asking fails, the call does not run. */
+async function askPerson(scope: CallScope, call: PendingCall, reason: string, rule: string) {
+  const approver = scope.deps.approver;
+  if (!approver) return { approved: false, by: 'nobody', note: 'no person was available to approve it' };
+  try {
+    return await approver({ agentId: scope.policy.agentId, sessionId: scope.sessionId, toolCallId: call.toolCallId, tool: call.toolName, args: call.input, reason, rule }, scope.signal);
+  } catch (err) {
+    return { approved: false, by: 'nobody', note: `asking for approval failed (${(err as Error).message})` };
+  }
 }
 
 async function prepareWorkspace(path: string): Promise<string> {

@@ -1,0 +1,15 @@
+// What the rest of hardshell hands the audit log. Each room reports decisions and actions as
+// one of these; the audit room (append, hash chain, verify) decides how they are kept.
+export type AuditKind = 'auth' | 'message' | 'tool' | 'approval' | 'egress' | 'sandbox' | 'config' | 'policy';
+
+export interface AuditRecord {
+  kind: AuditKind;
+  /** What happened, e.g. `decision`, `run`, `login_failed`. */
+  action: string;
+  agentId?: string;
+  sessionId?: string;
+  /** Anything else worth keeping; the audit room redacts it before writing. */
+  [field: string]: unknown;
+}
+
+export type AuditSink = (record: AuditRecord) => void;
