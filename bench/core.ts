@@ -13,6 +13,8 @@ import { configSchema } from '../src/config/schema.ts';
 import { openStore } from '../src/store/db.ts';
 import { Sessions } from '../src/sessions/store.ts';
 import { createAgentRunner } from '../src/agent/runner.ts';
+import { allTools } from '../src/tools/registry.ts';
+import { z } from 'zod';
 import { median, percentile, report } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -64,8 +66,47 @@ async function turnOverhead(): Promise<void> {
     await model.close();
     await home.cleanup();
   }
+  const sdk = await sdkOnlyTurn();
   report('turn with 3 file-tool calls: hardshell\'s own time', `median ${median(own).toFixed(2)} ms, p90 ${percentile(own, 90).toFixed(2)} ms (target: median < 5 ms)`);
+  report('  of which the AI SDK client (same 4 streamed steps, no hardshell)', `median ${sdk.toFixed(2)} ms`);
+  report('  of which hardshell\'s code (policy, tools, store, context)', `median ${(median(own) - sdk).toFixed(2)} ms`);
   report('turn with 3 file-tool calls: wall time incl. 4 model round trips', `median ${median(wall).toFixed(2)} ms`);
+}
+
+/** The same four streamed model steps through the AI SDK alone: the floor any loop built on it pays. */
+async function sdkOnlyTurn(): Promise<number> {
+  const { streamText, jsonSchema } = await import('ai');
+  const { createOpenAI } = await import('@ai-sdk/openai');
+  const model = await startModelServer();
+  const chat = createOpenAI({ baseURL: model.url, apiKey: 'x' }).chat('m');
+  const tools = Object.fromEntries(allTools.map((t) => [t.name, { description: t.description, inputSchema: jsonSchema(z.toJSONSchema(t.input) as Parameters<typeof jsonSchema>[0]) }]));
+  const own: number[] = [];
+  try {
+    for (let i = 0; i < 230; i++) {
+      model.push(
+        { toolCalls: [{ name: 'write', args: { path: 'bench.txt', content: `alpha ${i}\n` } }] },
+        { toolCalls: [{ name: 'read', args: { path: 'bench.txt' } }] },
+        { toolCalls: [{ name: 'edit', args: { path: 'bench.txt', oldText: 'alpha', newText: 'beta' } }] },
+        { text: 'done' },
+      );
+      const first = model.requests.length;
+      const messages: any[] = [{ role: 'user', content: 'go' }];
+      const t0 = performance.now();
+      for (let step = 0; step < 4; step++) {
+        const stream = streamText({ model: chat, system: 'bench', messages: [...messages], tools, maxRetries: 0, onError: () => {} });
+        const calls: any[] = [];
+        for await (const part of stream.fullStream) if (part.type === 'tool-call') calls.push(part);
+        messages.push(...(await stream.response).messages);
+        for (const c of calls) messages.push({ role: 'tool', content: [{ type: 'tool-result', toolCallId: c.toolCallId, toolName: c.toolName, output: { type: 'text', value: 'ok' } }] });
+      }
+      const elapsed = performance.now() - t0;
+      const modelTime = model.requests.slice(first).reduce((sum, r) => sum + (r.endedAt - r.startedAt), 0);
+      if (i >= 30) own.push(elapsed - modelTime);
+    }
+  } finally {
+    await model.close();
+  }
+  return median(own);
 }
 
 /** Time from process start to the "listening" line, and resident memory once idle. */

@@ -2,8 +2,6 @@
 // choice: the agent's configured `<provider>/<model>`; else ANTHROPIC_API_KEY or
 // OPENAI_API_KEY from the environment; else a local Ollama server if one answers; else no
 // model, with a sentence telling the user what to set (never a crash).
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModel } from 'ai';
 import type { Config, ProviderConfig } from '../config/schema.ts';
 import { resolveSecretRefs } from '../secrets/refs.ts';
@@ -26,18 +24,22 @@ export const NO_MODEL_HELP =
   '127.0.0.1:11434, or add a provider under models.providers in hardshell.json and name it in ' +
   'agents.defaults.model as "<provider>/<model>" (see docs/configuration.md).';
 
+// Provider libraries are loaded when a model is first needed, not at start-up.
+const anthropic = async () => (await import('@ai-sdk/anthropic')).createAnthropic;
+const openai = async () => (await import('@ai-sdk/openai')).createOpenAI;
+
 /** Builds the model for one `api` kind. The key is resolved here, at use, never stored. */
-export function buildModel(providerId: string, provider: ProviderConfig, modelId: string, config: Config, env: NodeJS.ProcessEnv): ResolvedModel {
+export async function buildModel(providerId: string, provider: ProviderConfig, modelId: string, config: Config, env: NodeJS.ProcessEnv): Promise<ResolvedModel> {
   const apiKey = provider.apiKey === undefined ? undefined : resolveSecretRefs(provider.apiKey, config, env);
   const common = { baseURL: provider.baseUrl, apiKey: apiKey ?? 'none', fetch: egressFetch };
   const label = `${providerId}/${modelId}`;
   switch (provider.api) {
     case 'anthropic-messages':
-      return { model: createAnthropic(common)(modelId), label };
+      return { model: (await anthropic())(common)(modelId), label };
     case 'openai-completions':
-      return { model: createOpenAI(common).chat(modelId), label };
+      return { model: (await openai())(common).chat(modelId), label };
     case 'openai-responses':
-      return { model: createOpenAI(common).responses(modelId), label };
+      return { model: (await openai())(common).responses(modelId), label };
   }
 }
 
@@ -53,8 +55,8 @@ export async function chooseModel(modelRef: string | undefined, config: Config, 
     const parsed = parseModelRef(modelRef);
     if (!parsed) return { missing: `the model "${modelRef}" should be written "<provider>/<model>", e.g. "anthropic/${DEFAULT_ANTHROPIC_MODEL}"` };
     const provider = config.models.providers[parsed.providerId];
-    if (provider) return buildModel(parsed.providerId, provider, parsed.modelId, config, env);
-    const builtIn = fromEnvironment(env, parsed.providerId, parsed.modelId);
+    if (provider) return await buildModel(parsed.providerId, provider, parsed.modelId, config, env);
+    const builtIn = await fromEnvironment(env, parsed.providerId, parsed.modelId);
     if (builtIn) return builtIn;
     const known = Object.keys(config.models.providers);
     return { missing: `the model "${modelRef}" names the provider "${parsed.providerId}", which is not under models.providers` +
@@ -64,19 +66,19 @@ export async function chooseModel(modelRef: string | undefined, config: Config, 
   if (configured) {
     const [id, provider] = configured;
     const modelId = provider.models?.[0];
-    if (modelId) return buildModel(id, provider, modelId, config, env);
+    if (modelId) return await buildModel(id, provider, modelId, config, env);
   }
-  return fromEnvironment(env) ?? (await fromOllama()) ?? { missing: NO_MODEL_HELP };
+  return (await fromEnvironment(env)) ?? (await fromOllama()) ?? { missing: NO_MODEL_HELP };
 }
 
-function fromEnvironment(env: NodeJS.ProcessEnv, only?: string, modelId?: string): ResolvedModel | null {
+async function fromEnvironment(env: NodeJS.ProcessEnv, only?: string, modelId?: string): Promise<ResolvedModel | null> {
   if ((!only || only === 'anthropic') && env.ANTHROPIC_API_KEY) {
     const id = modelId ?? DEFAULT_ANTHROPIC_MODEL;
-    return { model: createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, fetch: egressFetch })(id), label: `anthropic/${id}` };
+    return { model: (await anthropic())({ apiKey: env.ANTHROPIC_API_KEY, fetch: egressFetch })(id), label: `anthropic/${id}` };
   }
   if ((!only || only === 'openai') && env.OPENAI_API_KEY) {
     const id = modelId ?? DEFAULT_OPENAI_MODEL;
-    return { model: createOpenAI({ apiKey: env.OPENAI_API_KEY, fetch: egressFetch }).responses(id), label: `openai/${id}` };
+    return { model: (await openai())({ apiKey: env.OPENAI_API_KEY, fetch: egressFetch }).responses(id), label: `openai/${id}` };
   }
   return null;
 }
@@ -87,6 +89,6 @@ async function fromOllama(): Promise<ResolvedModel | null> {
   const body = await res.json().catch(() => null) as { models?: Array<{ name?: string }> } | null;
   const name = body?.models?.find((m) => m.name)?.name;
   if (!name) return null;
-  const model = createOpenAI({ baseURL: `${OLLAMA_URL}/v1`, apiKey: 'ollama', fetch: egressFetch }).chat(name);
+  const model = (await openai())({ baseURL: `${OLLAMA_URL}/v1`, apiKey: 'ollama', fetch: egressFetch }).chat(name);
   return { model, label: `ollama/${name}` };
 }

@@ -2,7 +2,7 @@
 // results → model → … → reply. The model never runs a tool itself: the AI SDK is given tool
 // schemas without implementations, and this loop decides and executes every call.
 import { mkdir, realpath } from 'node:fs/promises';
-import { streamText, jsonSchema, type ModelMessage, type ToolSet } from 'ai';
+import type { ModelMessage, ToolSet, streamText as StreamText } from 'ai';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { effectiveAgent, agentIds } from '../config/agents.ts';
@@ -52,8 +52,15 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
   const tools = deps.tools ?? allTools;
   const byName = new Map(tools.map((t) => [t.name, t]));
   const available = tools.map((t) => t.name);
-  const schemas = new Map(tools.map((t) => [t.name, jsonSchema(z.toJSONSchema(t.input) as Parameters<typeof jsonSchema>[0])]));
   const models = new Map<string, Promise<ModelChoice>>();
+  // The AI SDK is loaded on the first turn, not at start-up: it is most of the start-up time.
+  let sdk: Promise<typeof import('ai')> | undefined;
+  let schemas: Map<string, unknown> | undefined;
+  async function toolSchemas(): Promise<{ streamText: typeof StreamText; schemas: Map<string, unknown> }> {
+    const { streamText, jsonSchema } = await (sdk ??= import('ai'));
+    schemas ??= new Map(tools.map((t) => [t.name, jsonSchema(z.toJSONSchema(t.input) as Parameters<typeof jsonSchema>[0])]));
+    return { streamText, schemas };
+  }
 
   // A model is built once per configured name; a missing one is looked for again next turn
   // (the user may have started Ollama or set a key meanwhile).
@@ -79,6 +86,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
       usage: { inputTokens: 0, outputTokens: 0 }, steps: 0, stopReason: 'completed',
     };
     const finish = (stopReason: StopReason, error?: string): TurnResult => {
+      deps.sessions.touch(session.id);
       result.stopReason = stopReason;
       if (error) {
         result.error = error;
@@ -99,16 +107,17 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     if ('missing' in choice) return finish('no_model', choice.missing);
 
     const workspace = await prepareWorkspace(agent.workspace);
+    const { streamText, schemas } = await toolSchemas();
     const policy: PolicyContext = { config: deps.config, agentId, agent, available };
     const offered = offeredTools(deps.config, agent, available);
     const toolSet: ToolSet = Object.fromEntries(offered.map((name) => [name, {
       description: byName.get(name)!.description,
-      inputSchema: schemas.get(name)!,
+      inputSchema: schemas.get(name) as ToolSet[string]['inputSchema'],
     }]));
     const system = await systemPrompt(workspace, agent.systemPrompt);
     const messages: ModelMessage[] = transcriptMessages(deps.sessions.items(session.id));
     const record = (role: 'user' | 'assistant' | 'tool', provenance: 'owner' | 'user' | 'tool' | 'agent', message: ModelMessage) => {
-      deps.sessions.append(session.id, role, provenance, message);
+      deps.sessions.append(session.id, role, provenance, message, role === 'user');
       messages.push(message);
     };
     record('user', request.provenance ?? 'owner', { role: 'user', content: request.message });
@@ -121,7 +130,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     try {
       while (result.steps < maxSteps) {
         result.steps++;
-        const calls = await modelStep(choice.model, system, messages, toolSet, signal, result, emit, record);
+        const calls = await modelStep(streamText, choice.model, system, messages, toolSet, signal, result, emit, record);
         if (calls.length === 0) return finish('completed');
         for (const call of calls) {
           const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps });
@@ -148,7 +157,7 @@ interface PendingCall {
 
 /** One model call: streams text out as events, returns the tool calls the model asked for. */
 async function modelStep(
-  model: Parameters<typeof streamText>[0]['model'], system: string, messages: ModelMessage[], tools: ToolSet,
+  streamText: typeof StreamText, model: Parameters<typeof StreamText>[0]['model'], system: string, messages: ModelMessage[], tools: ToolSet,
   signal: AbortSignal, result: TurnResult, emit: (e: TurnEvent) => void,
   record: (role: 'assistant', provenance: 'agent', message: ModelMessage) => void,
 ): Promise<PendingCall[]> {

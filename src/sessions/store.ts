@@ -38,7 +38,7 @@ export class Sessions {
   private readonly recent: StatementSync;
   private readonly nextSeq: StatementSync;
   private readonly insertItem: StatementSync;
-  private readonly touch: StatementSync;
+  private readonly touchSession: StatementSync;
   private readonly itemsOf: StatementSync;
   private readonly db: Store;
 
@@ -50,7 +50,7 @@ export class Sessions {
     this.recent = db.prepare('SELECT * FROM sessions ORDER BY updated_at DESC LIMIT ?');
     this.nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM transcript_items WHERE session_id = ?');
     this.insertItem = db.prepare('INSERT INTO transcript_items (session_id, seq, role, provenance, content, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.touch = db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?');
+    this.touchSession = db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?');
     this.itemsOf = db.prepare('SELECT seq, role, provenance, content, created_at FROM transcript_items WHERE session_id = ? ORDER BY seq');
   }
 
@@ -73,15 +73,24 @@ export class Sessions {
     return (this.recent.all(limit) as unknown as RawSession[]).map(toSession);
   }
 
-  append(sessionId: string, role: Role, provenance: Provenance, content: unknown): number {
+  /**
+   * Adds one item, committed on its own. `touch` also marks the session as active now (for
+   * listing); a turn touches once at its start and end rather than on every item.
+   */
+  append(sessionId: string, role: Role, provenance: Provenance, content: unknown, touch = false): number {
     const now = new Date().toISOString();
     // One transaction: another process appending to the same session waits for the number.
     return transaction(this.db, () => {
       const { seq } = this.nextSeq.get(sessionId) as { seq: number };
       this.insertItem.run(sessionId, seq, role, provenance, JSON.stringify(content), now);
-      this.touch.run(now, sessionId);
+      if (touch) this.touchSession.run(now, sessionId);
       return seq;
     });
+  }
+
+  /** Marks the session as active now. */
+  touch(sessionId: string): void {
+    this.touchSession.run(new Date().toISOString(), sessionId);
   }
 
   items(sessionId: string): TranscriptItem[] {
