@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startModelServer } from '../test/fixtures/model-server.ts';
+import { startModelServer, type Step } from '../test/fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig } from '../test/fixtures/home.ts';
 import { configSchema } from '../src/config/schema.ts';
 import { openStore } from '../src/store/db.ts';
@@ -33,6 +33,16 @@ export async function benchCore(): Promise<void> {
   await productionDependencies();
 }
 
+/** The scripted model's side of one benchmark turn: write → read → edit → reply. */
+function fileTurnScript(i: number): Step[] {
+  return [
+    { toolCalls: [{ name: 'write', args: { path: 'bench.txt', content: `alpha ${i}\n` } }] },
+    { toolCalls: [{ name: 'read', args: { path: 'bench.txt' } }] },
+    { toolCalls: [{ name: 'edit', args: { path: 'bench.txt', oldText: 'alpha', newText: 'beta' } }] },
+    { text: 'done' },
+  ];
+}
+
 /** A turn: write → read → edit → reply. Own time = wall time minus the model server's time. */
 async function turnOverhead(): Promise<void> {
   const model = await startModelServer();
@@ -44,12 +54,7 @@ async function turnOverhead(): Promise<void> {
   const wall: number[] = [];
   try {
     for (let i = 0; i < 230; i++) {
-      model.push(
-        { toolCalls: [{ name: 'write', args: { path: 'bench.txt', content: `alpha ${i}\n` } }] },
-        { toolCalls: [{ name: 'read', args: { path: 'bench.txt' } }] },
-        { toolCalls: [{ name: 'edit', args: { path: 'bench.txt', oldText: 'alpha', newText: 'beta' } }] },
-        { text: 'done' },
-      );
+      model.push(...fileTurnScript(i));
       const first = model.requests.length;
       const t0 = performance.now();
       const result = await runner.runTurn({ sessionKey: `bench-${i}`, message: 'go' });
@@ -83,12 +88,7 @@ async function sdkOnlyTurn(): Promise<number> {
   const own: number[] = [];
   try {
     for (let i = 0; i < 230; i++) {
-      model.push(
-        { toolCalls: [{ name: 'write', args: { path: 'bench.txt', content: `alpha ${i}\n` } }] },
-        { toolCalls: [{ name: 'read', args: { path: 'bench.txt' } }] },
-        { toolCalls: [{ name: 'edit', args: { path: 'bench.txt', oldText: 'alpha', newText: 'beta' } }] },
-        { text: 'done' },
-      );
+      model.push(...fileTurnScript(i));
       const first = model.requests.length;
       const messages: any[] = [{ role: 'user', content: 'go' }];
       const t0 = performance.now();
