@@ -31,7 +31,8 @@ export function defaultConfigText(): string {
     rateLimit: { enabled: true, requests: 10, window: 1000 },
     // Every decision (auth, tool call, approval, egress, sandbox run) goes to a hash-chained log.
     audit: { enabled: true },
-    // Content that looks like a prompt injection: a person must approve what follows.
+    // Once a session holds untrusted content (web pages, files, others' messages), calls with
+    // side effects need a person's approval ("ask"), or are refused ("deny").
     injection: { mode: "ask" },
   },
   agents: {
