@@ -12,6 +12,7 @@ import { makeHome, scriptedModelConfig } from '../test/fixtures/home.ts';
 import { configSchema } from '../src/config/schema.ts';
 import { openStore } from '../src/store/db.ts';
 import { Sessions } from '../src/sessions/store.ts';
+import { UsageLedger } from '../src/sessions/usage.ts';
 import { createAgentRunner } from '../src/agent/runner.ts';
 import { allTools } from '../src/tools/registry.ts';
 import { z } from 'zod';
@@ -49,7 +50,7 @@ async function turnOverhead(): Promise<void> {
   const home = await makeHome();
   const config = configSchema.parse(scriptedModelConfig(model.url));
   const db = openStore(join(home.home, 'hardshell.db'));
-  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db) });
+  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db) });
   const own: number[] = [];
   const wall: number[] = [];
   try {

@@ -17,7 +17,7 @@ export type TurnEvent =
   | { type: 'done'; result: TurnResult }
   | { type: 'error'; message: string };
 
-export type StopReason = 'completed' | 'max_steps' | 'timeout' | 'aborted' | 'model_error' | 'no_model';
+export type StopReason = 'completed' | 'max_steps' | 'timeout' | 'aborted' | 'model_error' | 'no_model' | 'budget' | 'busy';
 
 export interface ToolCallRecord {
   id: string;

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { effectiveAgent, agentIds } from '../config/agents.ts';
 import type { Sessions } from '../sessions/store.ts';
+import type { UsageLedger } from '../sessions/usage.ts';
+import { TurnBudget, DEFAULT_MAX_CONCURRENT_TURNS } from './budgets.ts';
 import type { ToolDef } from '../tools/types.ts';
 import { allTools } from '../tools/registry.ts';
 import { decide, type PolicyContext } from '../policy/decide.ts';
@@ -28,6 +30,8 @@ export interface RunnerDeps {
   /** Environment used to resolve provider keys and secret references. */
   env: NodeJS.ProcessEnv;
   sessions: Sessions;
+  /** Daily spending per agent, for budgets. */
+  usage: UsageLedger;
   tools?: ToolDef[];
   /** Every tool result passes this before the model sees it (the secrets room's redactor). */
   redact?: (text: string) => string;
@@ -53,6 +57,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
   const byName = new Map(tools.map((t) => [t.name, t]));
   const available = tools.map((t) => t.name);
   const models = new Map<string, Promise<ModelChoice>>();
+  const running = new Map<string, number>();
   // The AI SDK is loaded on the first turn, not at start-up: it is most of the start-up time.
   let sdk: Promise<typeof import('ai')> | undefined;
   let schemas: Map<string, unknown> | undefined;
@@ -77,8 +82,27 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
   }
 
   async function runTurn(request: TurnRequest): Promise<TurnResult> {
-    const emit = (event: TurnEvent) => request.onEvent?.(event);
     const agentId = request.agentId ?? 'main';
+    const limit = effectiveAgent(deps.config, agentId, deps.home).budgets?.maxConcurrentTurns ?? DEFAULT_MAX_CONCURRENT_TURNS;
+    const now = running.get(agentId) ?? 0;
+    if (now >= limit) {
+      const session = deps.sessions.open(agentId, request.sessionKey ?? 'default');
+      const error = `agent "${agentId}" is already running ${now} turns, its limit (budgets.maxConcurrentTurns); try again when one finishes`;
+      const result: TurnResult = { sessionId: session.id, sessionKey: session.key, agentId, reply: '', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, steps: 0, stopReason: 'busy', error };
+      request.onEvent?.({ type: 'error', message: error });
+      request.onEvent?.({ type: 'done', result });
+      return result;
+    }
+    running.set(agentId, now + 1);
+    try {
+      return await oneTurn(request, agentId);
+    } finally {
+      running.set(agentId, (running.get(agentId) ?? 1) - 1);
+    }
+  }
+
+  async function oneTurn(request: TurnRequest, agentId: string): Promise<TurnResult> {
+    const emit = (event: TurnEvent) => request.onEvent?.(event);
     const agent = effectiveAgent(deps.config, agentId, deps.home);
     const session = deps.sessions.open(agentId, request.sessionKey ?? 'default');
     const result: TurnResult = {
@@ -126,12 +150,32 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const maxSteps = agent.maxSteps ?? DEFAULT_MAX_STEPS;
+    const budget = new TurnBudget(agent.budgets, agentId, deps.usage, deps.config.models.prices[choice.label]);
+    const overBudget = (why: string) => {
+      deps.audit?.({ kind: 'policy', action: 'budget_reached', agentId, sessionId: session.id, reason: why });
+      return finish('budget', why);
+    };
 
     try {
       while (result.steps < maxSteps) {
+        const stop = budget.beforeStep(result.usage);
+        if (stop) return overBudget(stop);
         result.steps++;
-        const calls = await modelStep(streamText, choice.model, system, messages, toolSet, signal, result, emit, record);
+        const before = { ...result.usage };
+        let calls: PendingCall[];
+        try {
+          calls = await modelStep(streamText, choice.model, system, messages, toolSet, signal, result, emit, record);
+        } finally {
+          budget.spent({ inputTokens: result.usage.inputTokens - before.inputTokens, outputTokens: result.usage.outputTokens - before.outputTokens });
+        }
         if (calls.length === 0) return finish('completed');
+        for (const call of calls) {
+          const looping = budget.repeated(call.toolName, call.input);
+          if (looping) {
+            record('tool', 'tool', { role: 'tool', content: calls.map((c) => ({ type: 'tool-result' as const, toolCallId: c.toolCallId, toolName: c.toolName, output: { type: 'text' as const, value: 'not run: the turn was stopped' } })) });
+            return overBudget(looping);
+          }
+        }
         for (const call of calls) {
           const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps });
           result.toolCalls.push(outcome.record);

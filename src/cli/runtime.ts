@@ -4,6 +4,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { Sessions } from '../sessions/store.ts';
+import { UsageLedger } from '../sessions/usage.ts';
 import { TokenStore } from '../edge/tokens.ts';
 import { createAgentRunner } from '../agent/runner.ts';
 import type { AgentRunner } from '../agent/events.ts';
@@ -25,7 +26,7 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const store = openStore(paths.store);
   const sessions = new Sessions(store);
-  const runner = createAgentRunner({ config, home: paths.home, env: loaded.env, sessions });
+  const runner = createAgentRunner({ config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store) });
   return {
     loaded, config, home: paths.home, store, sessions, tokens: new TokenStore(store), runner,
     close: () => store.close(),

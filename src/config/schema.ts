@@ -40,6 +40,16 @@ const groupSettings = obj({
   requireMention: z.boolean().optional(),
 });
 
+/** Limits on what one agent may spend; a turn that reaches one stops cleanly and says which. */
+const budgets = obj({
+  maxTokensPerTurn: z.number().int().min(1).optional(),
+  maxTokensPerDay: z.number().int().min(1).optional(),
+  maxCostPerDay: z.number().positive().optional(),
+  maxConcurrentTurns: z.number().int().min(1).max(1000).optional(),
+  /** The same tool call with the same arguments this many times in one turn stops it. */
+  maxRepeatedCalls: z.number().int().min(2).max(100).optional(),
+});
+
 /** Settings an agent may override; every field optional so defaults merge under them. */
 const agentSettings = {
   model: z.string().min(1).optional(),
@@ -52,6 +62,7 @@ const agentSettings = {
   dm: dmSettings.optional(),
   groups: groupSettings.optional(),
   trustedFiles: names.optional(),
+  budgets: budgets.optional(),
 };
 
 const agentDefaults = obj(agentSettings).prefault({});
@@ -112,6 +123,8 @@ export const configSchema = obj({
   }).prefault({}),
   models: obj({
     providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i), providerEntry).default({}),
+    /** US dollars per million tokens, by `<provider>/<model>`: turns token counts into cost for budgets. */
+    prices: z.record(z.string(), obj({ input: z.number().min(0), output: z.number().min(0) })).default({}),
   }).prefault({}),
   agents: obj({
     defaults: agentDefaults,
@@ -163,3 +176,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type AgentSettings = z.output<typeof agentDefaults>;
 export type ProviderConfig = z.output<typeof providerEntry>;
 export type ToolRules = z.output<typeof toolRules>;
+export type Budgets = z.output<typeof budgets>;

@@ -28,4 +28,13 @@ export const migrations: string[] = [
    );`,
   // 3: sessions are listed most recent first.
   `CREATE INDEX sessions_updated ON sessions (updated_at DESC);`,
+  // 4: what each agent spent each day (UTC), so daily budgets hold across restarts.
+  `CREATE TABLE usage_daily (
+     agent_id TEXT NOT NULL,
+     day TEXT NOT NULL,
+     input_tokens INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     cost_usd REAL NOT NULL DEFAULT 0,
+     PRIMARY KEY (agent_id, day)
+   );`,
 ];
