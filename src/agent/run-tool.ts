@@ -5,7 +5,12 @@ import { ToolError, type ToolContext, type ToolDef, type ToolResult } from '../t
 /** The most a single tool result may put into the model's context. */
 export const MAX_TOOL_OUTPUT = 64 * 1024;
 
-export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): Promise<ToolResult> {
+export interface ToolRun extends ToolResult {
+  /** Where the output's content came from when it is untrusted (see ToolDef.untrustedSource). */
+  source?: string;
+}
+
+export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): Promise<ToolRun> {
   const parsed = tool.input.safeParse(args);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
@@ -13,7 +18,7 @@ export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): P
   }
   try {
     const result = await tool.run(parsed.data, ctx);
-    return { ok: result.ok, output: cap(result.output) };
+    return { ok: result.ok, output: cap(result.output), source: result.ok ? tool.untrustedSource?.(parsed.data) : undefined };
   } catch (err) {
     if (err instanceof ToolError) return { ok: false, output: err.message };
     return { ok: false, output: `${tool.name} failed: ${(err as Error)?.message ?? String(err)}` };

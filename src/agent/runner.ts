@@ -14,7 +14,7 @@ import { allTools } from '../tools/registry.ts';
 import { decide, type PolicyContext } from '../policy/decide.ts';
 import { offeredTools } from '../policy/tools.ts';
 import { chooseModel, type ModelChoice } from './providers.ts';
-import { systemPrompt, transcriptMessages } from './context.ts';
+import { systemPrompt, transcriptMessages, newNonce, sessionTaint, untrustedLabel, wrapUntrusted, type Taint } from './context.ts';
 import { runTool } from './run-tool.ts';
 import type { AuditSink } from '../audit/types.ts';
 import type { Approver } from '../approvals/types.ts';
@@ -41,8 +41,25 @@ export interface RunnerDeps {
   approver?: Approver;
 }
 
+type Provenance = 'owner' | 'user' | 'tool' | 'web' | 'agent';
+
+/** What the turn knows about trust: the first untrusted content, and files the owner vouches for. */
+interface TrustState {
+  taint: Taint | null;
+  trustedFiles: Set<string>;
+}
+
+const normalisePath = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+
+/** `file:<path>` of a file listed in the agent's trustedFiles counts as the owner's own words. */
+function isTrustedFile(source: string, trust: TrustState): boolean {
+  return source.startsWith('file:') && trust.trustedFiles.has(normalisePath(source.slice(5)));
+}
+
 /** What one tool call needs from the turn around it. */
 interface CallScope {
+  /** The session's trust so far; policy reads it for the rule of two. */
+  trust: TrustState;
   policy: PolicyContext;
   byName: Map<string, ToolDef>;
   workspace: string;
@@ -138,11 +155,16 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
       description: byName.get(name)!.description,
       inputSchema: schemas.get(name) as ToolSet[string]['inputSchema'],
     }]));
-    const system = await systemPrompt(workspace, agent.systemPrompt);
-    const messages: ModelMessage[] = transcriptMessages(deps.sessions.items(session.id));
-    const record = (role: 'user' | 'assistant' | 'tool', provenance: 'owner' | 'user' | 'tool' | 'agent', message: ModelMessage) => {
-      deps.sessions.append(session.id, role, provenance, message, role === 'user');
-      messages.push(message);
+    const nonce = newNonce();
+    const system = await systemPrompt(workspace, agent.systemPrompt, nonce);
+    const history = deps.sessions.items(session.id);
+    const messages: ModelMessage[] = transcriptMessages(history, nonce);
+    const trust: TrustState = { taint: sessionTaint(history), trustedFiles: new Set((agent.trustedFiles ?? []).map(normalisePath)) };
+    const record = (role: 'user' | 'assistant' | 'tool', provenance: Provenance, message: ModelMessage, source?: string) => {
+      const seq = deps.sessions.append(session.id, role, provenance, message, { source, touch: role === 'user' });
+      const label = untrustedLabel({ source: source ?? null, provenance });
+      if (label) trust.taint ??= { source: label, seq };
+      messages.push(label ? wrapUntrusted(message, label, nonce) : message);
     };
     record('user', request.provenance ?? 'owner', { role: 'user', content: request.message });
 
@@ -177,9 +199,11 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
           }
         }
         for (const call of calls) {
-          const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps });
+          const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust });
           result.toolCalls.push(outcome.record);
-          record('tool', 'tool', { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } }] });
+          const source = outcome.source && !isTrustedFile(outcome.source, trust) ? outcome.source : undefined;
+          record('tool', source?.startsWith('web:') ? 'web' : 'tool',
+            { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } }] }, source);
         }
       }
       return finish('max_steps', `the turn stopped after ${maxSteps} model steps (agents.defaults.maxSteps); send another message to continue`);
@@ -225,7 +249,7 @@ async function modelStep(
   return calls;
 }
 
-async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record: ToolCallRecord; output: string }> {
+async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record: ToolCallRecord; output: string; source?: string }> {
   const { policy, emit, deps } = scope;
   const id = call.toolCallId;
   const where = { agentId: policy.agentId, sessionId: scope.sessionId, toolCallId: id, tool: call.toolName };
@@ -243,15 +267,17 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
     refusal = `denied by policy: ${decision.reason}; ${answer.note ?? 'no person approved it'}`;
   }
   let output = refusal;
+  let source: string | undefined;
   if (allowed) {
     const ran = await runTool(scope.byName.get(call.toolName)!, call.input,
       { workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal });
     record.ok = ran.ok;
+    source = ran.source;
     output = deps.redact ? deps.redact(ran.output) : ran.output;
     deps.audit?.({ kind: 'tool', action: 'run', ...where, ok: ran.ok });
   }
   emit({ type: 'tool_result', id, tool: call.toolName, ok: record.ok ?? false, output });
-  return { record, output };
+  return { record, output, source };
 }
 
 /** Silence is no: without an approver, or when asking fails, the call does not run. */

@@ -33,7 +33,7 @@ export function register(program: Command): void {
         const items = runtime.sessions.items(session.id);
         if (opts.json) return printJson({ session, items });
         say(`session ${session.id} (agent ${session.agentId}, key ${session.key})`);
-        for (const item of items) say(`#${item.seq} ${item.role} [${item.provenance}] ${summarize(item.content)}`);
+        for (const item of items) say(`#${item.seq} ${item.role} [${item.provenance}${item.source ? `, untrusted: ${item.source}` : ''}] ${summarize(item.content)}`);
       } finally {
         runtime.close();
       }

@@ -21,11 +21,20 @@ export interface TranscriptItem {
   provenance: Provenance;
   /** The message as the model provider library understands it (JSON). */
   content: unknown;
+  /** Where untrusted content came from (`file:notes.txt`, `web:https://…`, `tool:exec`); null when trusted. */
+  source: string | null;
   createdAt: string;
 }
 
+export interface AppendOptions {
+  /** Marks the item as untrusted content from this source. */
+  source?: string;
+  /** Also marks the session as active now (a turn does this at its start, not on every item). */
+  touch?: boolean;
+}
+
 interface RawSession { id: string; key: string; agent_id: string; created_at: string; updated_at: string }
-interface RawItem { seq: number; role: Role; provenance: Provenance; content: string; created_at: string }
+interface RawItem { seq: number; role: Role; provenance: Provenance; content: string; source: string | null; created_at: string }
 
 const toSession = (r: RawSession): SessionRow =>
   ({ id: r.id, key: r.key, agentId: r.agent_id, createdAt: r.created_at, updatedAt: r.updated_at });
@@ -49,9 +58,9 @@ export class Sessions {
     this.byIdOrKey = db.prepare('SELECT * FROM sessions WHERE id = ? OR key = ? ORDER BY updated_at DESC LIMIT 1');
     this.recent = db.prepare('SELECT * FROM sessions ORDER BY updated_at DESC LIMIT ?');
     this.nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM transcript_items WHERE session_id = ?');
-    this.insertItem = db.prepare('INSERT INTO transcript_items (session_id, seq, role, provenance, content, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertItem = db.prepare('INSERT INTO transcript_items (session_id, seq, role, provenance, content, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.touchSession = db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?');
-    this.itemsOf = db.prepare('SELECT seq, role, provenance, content, created_at FROM transcript_items WHERE session_id = ? ORDER BY seq');
+    this.itemsOf = db.prepare('SELECT seq, role, provenance, content, source, created_at FROM transcript_items WHERE session_id = ? ORDER BY seq');
   }
 
   /** The session with this key for this agent, created on first use. */
@@ -73,17 +82,14 @@ export class Sessions {
     return (this.recent.all(limit) as unknown as RawSession[]).map(toSession);
   }
 
-  /**
-   * Adds one item, committed on its own. `touch` also marks the session as active now (for
-   * listing); a turn touches once at its start and end rather than on every item.
-   */
-  append(sessionId: string, role: Role, provenance: Provenance, content: unknown, touch = false): number {
+  /** Adds one item, committed on its own. */
+  append(sessionId: string, role: Role, provenance: Provenance, content: unknown, options: AppendOptions = {}): number {
     const now = new Date().toISOString();
     // One transaction: another process appending to the same session waits for the number.
     return transaction(this.db, () => {
       const { seq } = this.nextSeq.get(sessionId) as { seq: number };
-      this.insertItem.run(sessionId, seq, role, provenance, JSON.stringify(content), now);
-      if (touch) this.touchSession.run(now, sessionId);
+      this.insertItem.run(sessionId, seq, role, provenance, JSON.stringify(content), options.source ?? null, now);
+      if (options.touch) this.touchSession.run(now, sessionId);
       return seq;
     });
   }
@@ -95,6 +101,6 @@ export class Sessions {
 
   items(sessionId: string): TranscriptItem[] {
     return (this.itemsOf.all(sessionId) as unknown as RawItem[]).map((r) =>
-      ({ seq: r.seq, role: r.role, provenance: r.provenance, content: JSON.parse(r.content), createdAt: r.created_at }));
+      ({ seq: r.seq, role: r.role, provenance: r.provenance, content: JSON.parse(r.content), source: r.source, createdAt: r.created_at }));
   }
 }

@@ -37,4 +37,6 @@ export const migrations: string[] = [
      cost_usd REAL NOT NULL DEFAULT 0,
      PRIMARY KEY (agent_id, day)
    );`,
+  // 5: where untrusted content came from (file:<path>, web:<url>, tool:<name>); NULL = trusted.
+  `ALTER TABLE transcript_items ADD COLUMN source TEXT;`,
 ];

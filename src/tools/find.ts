@@ -20,6 +20,7 @@ export const findTool: ToolDef<typeof input> = {
   description: `Find files in the workspace by glob pattern. Returns matching paths relative to the workspace, one per line, folders ending in "/". A pattern without "/" matches names at any depth; names starting with a dot match only patterns that start with one. Skips .git and node_modules unless path points into them. At most ${DEFAULT_LIMIT} results by default.`,
   input,
   sideEffect: false,
+  untrustedSource: (args) => `file:${args.path ?? '.'}`,
   async run(args, ctx) {
     const pattern = args.pattern.replace(/^(\.\/)+/, '');
     try {

@@ -38,6 +38,7 @@ export const grepTool: ToolDef<typeof input> = {
   description: `Search the contents of workspace files for a pattern. Returns matching lines as "path:line: text" (context lines as "path-line- text"), paths relative to the workspace. Skips .git and node_modules (unless path points into them), binary files and files over 5 MB. At most ${DEFAULT_LIMIT} matches by default; lines are cut at ${SHOW_LINE_CHARS} characters.`,
   input,
   sideEffect: false,
+  untrustedSource: (args) => `file:${args.path ?? '.'}`,
   async run(args, ctx) {
     const regex = compile(args.pattern, args.literal ?? false, args.ignoreCase ?? false);
     const glob = args.glob ? globTester(args.glob) : null;

@@ -19,6 +19,7 @@ export const readTool: ToolDef<typeof input> = {
   description: `Read a text file in the workspace. Returns up to ${DEFAULT_LINES} lines or ${MAX_BYTES / 1024} KB, whichever comes first; when the file goes on, a note at the end gives the offset to continue from. Use offset and limit to read a part of a large file.`,
   input,
   sideEffect: false,
+  untrustedSource: (args) => `file:${args.path}`,
   async run(args, ctx) {
     const w = await fsCall('read', () => readText(ctx.workspace, args.path, {
       offset: args.offset,

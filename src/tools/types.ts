@@ -24,6 +24,13 @@ export interface ToolDef<Schema extends z.ZodType = z.ZodType> {
   input: Schema;
   /** Whether a call changes state or talks to the outside world (read by the rule of two). */
   sideEffect: boolean;
+  /**
+   * Where the content this call returns comes from, when it is not the tool's own words:
+   * `file:<path>` for file contents, `web:<url>` for pages, `tool:<name>` for program output.
+   * Such output is untrusted: it may carry instructions written by an attacker. Tools whose
+   * output is only their own report (`wrote 12 bytes`) leave this out.
+   */
+  untrustedSource?(args: z.output<Schema>): string;
   run(args: z.output<Schema>, ctx: ToolContext): Promise<ToolResult>;
 }
 
