@@ -13,6 +13,7 @@ import { configSchema } from '../src/config/schema.ts';
 import { openStore } from '../src/store/db.ts';
 import { Sessions } from '../src/sessions/store.ts';
 import { UsageLedger } from '../src/sessions/usage.ts';
+import { MemoryLedger } from '../src/sessions/memory.ts';
 import { createAgentRunner } from '../src/agent/runner.ts';
 import { allTools } from '../src/tools/registry.ts';
 import { z } from 'zod';
@@ -50,7 +51,7 @@ async function turnOverhead(): Promise<void> {
   const home = await makeHome();
   const config = configSchema.parse(scriptedModelConfig(model.url));
   const db = openStore(join(home.home, 'hardshell.db'));
-  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db) });
+  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db), memory: new MemoryLedger(db) });
   const own: number[] = [];
   const wall: number[] = [];
   try {

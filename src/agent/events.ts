@@ -15,6 +15,7 @@ export type TurnEvent =
   | { type: 'decision'; id: string; tool: string; decision: DecisionKind; reason: string; rule: string }
   | { type: 'tool_result'; id: string; tool: string; ok: boolean; output: string }
   | { type: 'done'; result: TurnResult }
+  | { type: 'notice'; message: string }
   | { type: 'error'; message: string };
 
 export type StopReason = 'completed' | 'max_steps' | 'timeout' | 'aborted' | 'model_error' | 'no_model' | 'budget' | 'busy';

@@ -8,6 +8,9 @@ import type { Config } from '../config/schema.ts';
 import { effectiveAgent, agentIds } from '../config/agents.ts';
 import type { Sessions } from '../sessions/store.ts';
 import type { UsageLedger } from '../sessions/usage.ts';
+import type { MemoryLedger } from '../sessions/memory.ts';
+import type { MemoryPort } from '../tools/types.ts';
+import { sha256 } from '../tools/memory.ts';
 import { TurnBudget, DEFAULT_MAX_CONCURRENT_TURNS } from './budgets.ts';
 import type { ToolDef } from '../tools/types.ts';
 import { allTools } from '../tools/registry.ts';
@@ -32,6 +35,8 @@ export interface RunnerDeps {
   sessions: Sessions;
   /** Daily spending per agent, for budgets. */
   usage: UsageLedger;
+  /** Memory entries and bootstrap-file fingerprints. */
+  memory: MemoryLedger;
   tools?: ToolDef[];
   /** Every tool result passes this before the model sees it (the secrets room's redactor). */
   redact?: (text: string) => string;
@@ -56,8 +61,24 @@ function isTrustedFile(source: string, trust: TrustState): boolean {
   return source.startsWith('file:') && trust.trustedFiles.has(normalisePath(source.slice(5)));
 }
 
+/** The memory tools' view of hardshell: entries recorded with the session's taint. */
+function memoryPort(deps: RunnerDeps, workspace: string, agentId: string, sessionId: string, trust: TrustState, vouch: MemoryPort['vouchedFor']): MemoryPort {
+  return {
+    record: (file, content) => {
+      const entry = deps.memory.add({ agentId, sessionId, file, content, taintedBy: trust.taint?.source ?? null });
+      deps.audit?.({ kind: 'tool', action: entry.status === 'quarantined' ? 'memory_quarantined' : 'memory_written', agentId, sessionId, file, entry: entry.id, taintedBy: entry.taintedBy });
+      return { id: entry.id, status: entry.status === 'quarantined' ? 'quarantined' : 'written', taintedBy: entry.taintedBy };
+    },
+    wrote: (file, content) => deps.memory.accept(workspace, file, sha256(content)),
+    vouchedFor: vouch,
+    // Without a redactor nothing can be recognised as a secret: then nothing is remembered.
+    containsSecret: (text) => (deps.redact ? deps.redact(text) !== text : true),
+  };
+}
+
 /** What one tool call needs from the turn around it. */
 interface CallScope {
+  memory: MemoryPort;
   /** The session's trust so far; policy reads it for the rule of two. */
   trust: TrustState;
   policy: PolicyContext;
@@ -156,7 +177,13 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
       inputSchema: schemas.get(name) as ToolSet[string]['inputSchema'],
     }]));
     const nonce = newNonce();
-    const system = await systemPrompt(workspace, agent.systemPrompt, nonce);
+    const vouch = (file: string, text: string) => deps.memory.acceptedHash(workspace, file) === sha256(text);
+    const prompt = await systemPrompt(workspace, agent.systemPrompt, nonce, vouch);
+    const system = prompt.text;
+    for (const file of prompt.held) {
+      emit({ type: 'notice', message: `${file} changed since hardshell last accepted it (or is new), so it was not loaded. Read it, then run "hardshell memory accept ${file}" to load it again.` });
+      deps.audit?.({ kind: 'policy', action: 'bootstrap_held', agentId, sessionId: session.id, file });
+    }
     const history = deps.sessions.items(session.id);
     const messages: ModelMessage[] = transcriptMessages(history, nonce);
     const trust: TrustState = { taint: sessionTaint(history), trustedFiles: new Set((agent.trustedFiles ?? []).map(normalisePath)) };
@@ -199,7 +226,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
           }
         }
         for (const call of calls) {
-          const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust });
+          const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch) });
           result.toolCalls.push(outcome.record);
           const source = outcome.source && !isTrustedFile(outcome.source, trust) ? outcome.source : undefined;
           record('tool', source?.startsWith('web:') ? 'web' : 'tool',
@@ -270,7 +297,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   let source: string | undefined;
   if (allowed) {
     const ran = await runTool(scope.byName.get(call.toolName)!, call.input,
-      { workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal });
+      { workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory });
     record.ok = ran.ok;
     source = ran.source;
     output = deps.redact ? deps.redact(ran.output) : ran.output;

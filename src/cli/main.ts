@@ -6,6 +6,7 @@ import { register as chat } from './chat.ts';
 import { register as config } from './config.ts';
 import { register as gateway } from './gateway.ts';
 import { register as init } from './init.ts';
+import { register as memory } from './memory.ts';
 import { register as sessions } from './sessions.ts';
 
 export function buildProgram(): Command {
@@ -13,7 +14,7 @@ export function buildProgram(): Command {
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, config]) register(program);
+  for (const register of [init, gateway, agent, chat, sessions, memory, config]) register(program);
   return program;
 }
 

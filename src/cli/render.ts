@@ -12,6 +12,7 @@ export function renderEvent(event: TurnEvent, out: Out, err: Out): void {
     case 'tool_call': err.write(`\n  → ${event.tool} ${clip(JSON.stringify(event.args))}\n`); break;
     case 'decision': err.write(`    ${event.decision}: ${event.reason}\n`); break;
     case 'tool_result': err.write(`    ${event.ok ? 'ok' : 'failed'}: ${clip(event.output.replace(/\s+/g, ' '))}\n`); break;
+    case 'notice': err.write(`\nnote: ${event.message}\n`); break;
     case 'error': err.write(`\nhardshell: ${event.message}\n`); break;
     case 'done': if (event.result.reply && !event.result.reply.endsWith('\n')) out.write('\n'); break;
     case 'turn_start': break;

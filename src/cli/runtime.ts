@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { Sessions } from '../sessions/store.ts';
 import { UsageLedger } from '../sessions/usage.ts';
+import { MemoryLedger } from '../sessions/memory.ts';
 import { TokenStore } from '../edge/tokens.ts';
 import { createAgentRunner } from '../agent/runner.ts';
 import type { AgentRunner } from '../agent/events.ts';
@@ -26,7 +27,7 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
   const store = openStore(paths.store);
   const sessions = new Sessions(store);
-  const runner = createAgentRunner({ config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store) });
+  const runner = createAgentRunner({ config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store) });
   return {
     loaded, config, home: paths.home, store, sessions, tokens: new TokenStore(store), runner,
     close: () => store.close(),

@@ -39,4 +39,34 @@ export const migrations: string[] = [
    );`,
   // 5: where untrusted content came from (file:<path>, web:<url>, tool:<name>); NULL = trusted.
   `ALTER TABLE transcript_items ADD COLUMN source TEXT;`,
+  // 6: memory entries with their provenance (held back while quarantined), and the
+  // fingerprints of the files loaded into every prompt as hardshell last saw or wrote them.
+  `CREATE TABLE memory_entries (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     agent_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     file TEXT NOT NULL,
+     content TEXT NOT NULL,
+     tainted_by TEXT,
+     status TEXT NOT NULL CHECK (status IN ('written', 'quarantined', 'approved', 'rejected')),
+     created_at TEXT NOT NULL,
+     decided_at TEXT
+   );
+   CREATE TABLE bootstrap_files (
+     workspace TEXT NOT NULL,
+     file TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     accepted_at TEXT NOT NULL,
+     PRIMARY KEY (workspace, file)
+   );`,
+  // 6: clients the edge banned after repeated failed authentication, kept so a restart does not
+  // forgive them; strikes stay after a ban ends so the next one is longer.
+  `CREATE TABLE edge_bans (
+     key TEXT PRIMARY KEY,
+     strikes INTEGER NOT NULL,
+     until_ms INTEGER NOT NULL,
+     reason TEXT NOT NULL,
+     first_at TEXT NOT NULL,
+     last_at TEXT NOT NULL
+   );`,
 ];

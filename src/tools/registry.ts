@@ -1,5 +1,6 @@
 // Every tool hardshell implements. Which of them an agent is offered is policy's business.
 import type { ToolDef } from './types.ts';
 import { fileTools } from './files.ts';
+import { memoryTools } from './memory.ts';
 
-export const allTools: ToolDef[] = [...fileTools];
+export const allTools: ToolDef[] = [...fileTools, ...memoryTools];

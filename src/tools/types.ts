@@ -8,6 +8,20 @@ export interface ToolContext {
   agentId: string;
   sessionId: string;
   signal: AbortSignal;
+  /** For the memory tools: where entries are recorded (the turn provides it). */
+  memory?: MemoryPort;
+}
+
+/** What the memory tools need from hardshell, beyond the workspace files. */
+export interface MemoryPort {
+  /** Records an entry with the session's provenance; a quarantined one must not be written to the file. */
+  record(file: string, content: string): { id: number; status: 'written' | 'quarantined'; taintedBy: string | null };
+  /** hardshell wrote this file itself: remember its fingerprint, so the change is not held back. */
+  wrote(file: string, content: string): void;
+  /** Whether hardshell wrote (or the owner accepted) the file exactly as it is now. */
+  vouchedFor(file: string, content: string): boolean;
+  /** True when the text holds a secret: such an entry is refused. */
+  containsSecret(text: string): boolean;
 }
 
 export interface ToolResult {
@@ -15,6 +29,8 @@ export interface ToolResult {
   ok: boolean;
   /** What the model is shown. */
   output: string;
+  /** For this run only: the output is untrusted content from this source (see ToolDef.untrustedSource). */
+  untrusted?: string;
 }
 
 export interface ToolDef<Schema extends z.ZodType = z.ZodType> {

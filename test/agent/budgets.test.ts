@@ -10,6 +10,7 @@ import { configSchema } from '../../src/config/schema.ts';
 import { openStore } from '../../src/store/db.ts';
 import { Sessions } from '../../src/sessions/store.ts';
 import { UsageLedger } from '../../src/sessions/usage.ts';
+import { MemoryLedger } from '../../src/sessions/memory.ts';
 import { createAgentRunner } from '../../src/agent/runner.ts';
 
 // The scripted model reports 11 input and 7 output tokens for every call: 18 a step.
@@ -73,7 +74,7 @@ test('turns beyond the concurrency limit are refused, not queued without end', a
   const config = configSchema.parse(scriptedModelConfig(model.url, { agents: { defaults: { budgets: { maxConcurrentTurns: 1 } } } }));
   const db = openStore(join(home.home, 'hardshell.db'));
   t.after(async () => { db.close(); await model.close(); await home.cleanup(); });
-  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db) });
+  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db), memory: new MemoryLedger(db) });
   const controller = new AbortController();
   const first = runner.runTurn({ sessionKey: 'a', message: 'hang', signal: controller.signal });
   while (model.requests.length < 1) await new Promise((r) => setTimeout(r, 10));

@@ -29,6 +29,9 @@ test('read → edit → write → reply works end to end through `hardshell agen
     { toolCalls: [{ name: 'write', args: { path: 'out/summary.md', content: '# Summary\nall final\n' } }] },
     { text: 'Done: notes are final and the summary is written.' },
   ], {}, { 'notes.txt': 'this is a draft\n', 'AGENTS.md': 'Always be brief.' });
+  // The owner vouches for their AGENTS.md once; from then on it is loaded into every prompt.
+  const accepted = await runCli(['memory', 'accept', 'AGENTS.md'], home.env);
+  assert.equal(accepted.code, 0, accepted.stderr);
 
   const res = await agentJson(home, 'finalise my notes');
   assert.equal(res.code, 0, res.stderr);
@@ -48,7 +51,7 @@ test('read → edit → write → reply works end to end through `hardshell agen
   assert.equal(model.requests.length, 4);
   const first = model.requests[0].body;
   assert.match(first.messages[0].content, /Always be brief\./);
-  assert.deepEqual(first.tools.map((x: any) => x.function.name).sort(), ['edit', 'find', 'grep', 'read', 'write']);
+  assert.deepEqual(first.tools.map((x: any) => x.function.name).sort(), ['edit', 'find', 'grep', 'memory_get', 'memory_search', 'memory_write', 'read', 'write']);
   assert.match(JSON.stringify(model.requests[1].body.messages), /this is a draft/);
 
   // The transcript is stored with provenance on every item.

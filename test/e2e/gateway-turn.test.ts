@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { openStore } from '../../src/store/db.ts';
 import { Sessions } from '../../src/sessions/store.ts';
 import { UsageLedger } from '../../src/sessions/usage.ts';
+import { MemoryLedger } from '../../src/sessions/memory.ts';
 import { TokenStore } from '../../src/edge/tokens.ts';
 import { createAgentRunner } from '../../src/agent/runner.ts';
 import { startGateway } from '../../src/edge/server.ts';
@@ -31,7 +32,7 @@ async function gatewayWith(t: { after(fn: () => Promise<void> | void): void }, s
   const sessions = new Sessions(store);
   const tokens = new TokenStore(store);
   const token = tokens.create('owner', ['operator']);
-  const runner = createAgentRunner({ config, home: paths.home, env, sessions, usage: new UsageLedger(store) });
+  const runner = createAgentRunner({ config, home: paths.home, env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store) });
   const gateway = await startGateway({ config, runner, sessions, tokens, env }, { port: 0 });
   t.after(async () => {
     await gateway.close();
