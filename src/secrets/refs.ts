@@ -3,9 +3,10 @@
 // (or anything printed from it). `$${...}` is a literal `${...}`.
 import type { Config } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
+import { SECRET_NAME } from './names.ts';
+import { secretProvider } from './providers.ts';
 
-/** What may follow `secret:`; with the env provider it becomes part of a variable name. */
-export const SECRET_NAME = /^[A-Za-z0-9_]+$/;
+export { SECRET_NAME };
 
 const WHOLE_REF = /^\$\{secret:([A-Za-z0-9_]+)\}$/;
 
@@ -31,22 +32,21 @@ export function secretEnvName(name: string, config: Pick<Config, 'secrets'>): st
   return `${config.secrets.prefix}${name}`;
 }
 
-/** Replaces every `${secret:NAME}` in value with the secret; throws a ConfigError naming what to set. */
-export function resolveSecretRefs(value: string, config: Pick<Config, 'secrets'>, env: NodeJS.ProcessEnv): string {
-  return walk(value, (name) => lookup(name, config, env));
-}
-
-function lookup(name: string, config: Pick<Config, 'secrets'>, env: NodeJS.ProcessEnv): string {
-  const provider = config.secrets.provider;
-  if (provider !== 'env') {
-    throw new ConfigError({ file: '', keyPath: 'secrets.provider', message: `the secret "${name}" cannot be read: the "${provider}" secrets provider is not available yet in this version of hardshell; set secrets.provider to "env" and put the secret in the environment variable ${secretEnvName(name, config)}` });
-  }
-  const variable = secretEnvName(name, config);
-  const found = env[variable];
-  if (found === undefined || found === '') {
-    throw new ConfigError({ file: '', keyPath: 'secrets', message: `the secret "${name}" is not set: set the environment variable ${variable} (secrets.prefix + name), in the environment or in the .env file beside hardshell.json` });
-  }
-  return found;
+/**
+ * Replaces every `${secret:NAME}` in value with the secret from the configured provider
+ * (home: the state folder, for the store; default from env); throws a ConfigError naming
+ * what to set.
+ */
+export function resolveSecretRefs(value: string, config: Pick<Config, 'secrets'>, env: NodeJS.ProcessEnv, home?: string): string {
+  if (!value.includes('${secret:')) return walk(value, () => '');
+  const provider = secretProvider(config, env, home);
+  return walk(value, (name) => {
+    const found = provider.get(name);
+    if (found === undefined || found === '') {
+      throw new ConfigError({ file: '', keyPath: 'secrets', message: `the secret "${name}" is not set: ${provider.whereToSet(name)}` });
+    }
+    return found;
+  });
 }
 
 /** Scans for `${secret:NAME}`, replacing each with replace(NAME); `$${` stands for `${`. */
