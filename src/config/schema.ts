@@ -100,6 +100,18 @@ export const configSchema = obj({
     }).prefault({}),
     trustedProxies: names.default([]),
     maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** Browser pages allowed to open the WebSocket and send state-changing requests (besides the gateway's own origin). */
+    controlUi: obj({ allowedOrigins: names.default([]) }).prefault({}),
+    /** Origins that get CORS headers; none by default, so other sites cannot call the API from a browser. */
+    cors: obj({ origins: names.default([]) }).prefault({}),
+    limits: obj({
+      maxHeaderBytes: z.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+      maxConnectionsPerIp: z.number().int().min(1).max(100_000).default(32),
+      headersTimeoutMs: z.number().int().min(1000).default(10_000),
+      requestTimeoutMs: z.number().int().min(1000).default(30_000),
+      idleTimeoutMs: z.number().int().min(1000).default(60_000),
+      wsMaxMessageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
+    }).prefault({}),
   }).prefault({}),
   security: obj({
     auth: obj({
@@ -113,6 +125,17 @@ export const configSchema = obj({
       enabled: z.boolean().default(true),
       requests: z.number().int().min(1).default(10),
       window: z.number().int().min(1).default(1000),
+      /** Failed authentications allowed per client per authWindow ms; past that the client is banned. */
+      authFailures: z.number().int().min(1).default(3),
+      authWindow: z.number().int().min(1000).default(60_000),
+      /** How many clients the limiter remembers at once (least recently seen are forgotten first). */
+      maxClients: z.number().int().min(100).max(10_000_000).default(10_000),
+      ban: obj({
+        enabled: z.boolean().default(true),
+        /** The first ban's length; each further ban of the same client is 4 times longer, up to maxMs. */
+        firstMs: z.number().int().min(1000).default(5 * 60_000),
+        maxMs: z.number().int().min(1000).default(24 * 60 * 60_000),
+      }).prefault({}),
     }).prefault({}),
     audit: obj({
       enabled: z.boolean().default(true),

@@ -1,28 +1,64 @@
 // The gateway's HTTP routes and the checks in front of them, in the order they apply:
-// headers → body ceiling → (edge work adds here: IP rules, bans, rate limits, Origin) →
-// authentication → route. Each check is one middleware so the edge work can slot in beside.
+// headers → body ceiling → the gate (IP rules, bans, rate limits, Origin, authentication;
+// see gate.ts) → route. /healthz, /readyz, CORS preflights and the login skip authentication
+// by name, not by route order.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { ApiError, errorBody } from './errors.ts';
 import { declaresTooMuch, tooLarge } from './body.ts';
 import { allows, type Need } from './auth.ts';
 import { chatCompletions } from './chat-completions.ts';
 import { listSessions, showSession } from './sessions-api.ts';
+import { login, logout } from './browser-login.ts';
+import { runChecks } from './health.ts';
+import { CSRF_HEADER, type AuthNeed } from './gate.ts';
 import type { EdgeContext, EdgeEnv } from './context.ts';
+
+/** API responses are JSON, never a page: nothing may load, run, frame or submit from them. */
+const CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+const NO_AUTH = new Set(['GET /healthz', 'HEAD /healthz', 'POST /v1/auth/login']);
+const OPTIONAL_AUTH = new Set(['GET /readyz', 'HEAD /readyz']);
 
 export function buildApp(edge: EdgeContext): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>();
 
-  app.use('*', securityHeaders);
+  app.use('*', securityHeaders(edge));
   app.use('*', async (c, next) => {
     // A declared oversized body is refused before anything else reads from the socket.
     if (declaresTooMuch(c.req.header('content-length'), edge.maxBodyBytes)) throw tooLarge(edge.maxBodyBytes);
     await next();
   });
+  app.use('*', async (c, next) => {
+    const route = `${c.req.method} ${c.req.path}`;
+    const need: AuthNeed = c.req.method === 'OPTIONS' || NO_AUTH.has(route) ? 'none' : OPTIONAL_AUTH.has(route) ? 'optional' : 'required';
+    const admitted = edge.gate.admit(c.env.incoming, need);
+    c.set('client', admitted.client);
+    if (admitted.principal) c.set('principal', admitted.principal);
+    await next();
+  });
+
+  // CORS preflight: answered only for origins listed in gateway.cors.origins.
+  app.options('*', (c) => {
+    const origin = edge.origins.corsOrigin(c.req.header('origin'));
+    if (!origin) throw new ApiError(403, 'forbidden', 'cross-origin requests are not accepted: the origin is not in gateway.cors.origins');
+    return c.body(null, 204, {
+      'Access-Control-Allow-Methods': 'GET, POST',
+      'Access-Control-Allow-Headers': `authorization, content-type, x-api-key, x-hardshell-session, ${CSRF_HEADER}`,
+      'Access-Control-Max-Age': '600',
+    });
+  });
 
   // Liveness only: no version, no agent names, no auth.
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Readiness: ok/not for anyone, the details only for an authenticated caller.
+  app.get('/readyz', async (c) => {
+    const report = await runChecks(edge.readiness);
+    const body = c.get('principal') ? report : { ok: report.ok };
+    return c.json(body, report.ok ? 200 : 503);
+  });
 
-  app.use('*', authenticate(edge));
+  app.post('/v1/auth/login', (c) => login(c, edge));
+  app.post('/v1/auth/logout', (c) => logout(c, edge));
 
   app.post('/v1/chat/completions', (c) => {
     need(c, 'chat');
@@ -39,43 +75,29 @@ export function buildApp(edge: EdgeContext): Hono<EdgeEnv> {
 
   app.notFound((c) => c.json(errorBody('not_found', `no such endpoint: ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
-    if (err instanceof ApiError) {
-      const headers: Record<string, string> = err.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-      return c.json(errorBody(err.type, err.message), err.status, headers);
-    }
+    if (err instanceof ApiError) return c.json(errorBody(err.type, err.message), err.status, err.headers);
     edge.log({ level: 'error', msg: 'request failed', method: c.req.method, path: c.req.path, error: err.message, stack: err.stack });
     return c.json(errorBody('server_error', 'something went wrong inside hardshell; the gateway log has the details'), 500);
   });
   return app;
 }
 
-const securityHeaders: MiddlewareHandler = async (c, next) => {
-  await next();
-  const h = c.res.headers;
-  h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'no-referrer');
-  h.set('X-Frame-Options', 'DENY');
-  h.set('Cache-Control', 'no-store');
-};
-
-// Public paths skip authentication explicitly, not by route order.
-const PUBLIC = new Set(['GET /healthz', 'HEAD /healthz']);
-
-function authenticate(edge: EdgeContext): MiddlewareHandler<EdgeEnv> {
+function securityHeaders(edge: EdgeContext): MiddlewareHandler<EdgeEnv> {
   return async (c, next) => {
-    if (PUBLIC.has(`${c.req.method} ${c.req.path}`)) return next();
-    const result = edge.auth.check({
-      authorization: c.req.header('authorization'),
-      apiKey: c.req.header('x-api-key'),
-      url: c.req.url,
-    });
-    if (!result.ok) {
-      // The edge work hooks brute-force counting and bans here.
-      edge.log({ level: 'warn', msg: 'request refused: not authenticated', reason: result.reason, path: c.req.path, ip: c.env?.incoming?.socket?.remoteAddress });
-      throw new ApiError(401, 'unauthorized', result.message);
-    }
-    c.set('principal', result.principal);
     await next();
+    const h = c.res.headers;
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('X-Frame-Options', 'DENY');
+    h.set('Cache-Control', 'no-store');
+    h.set('Content-Security-Policy', CSP);
+    h.set('Cross-Origin-Resource-Policy', 'same-origin');
+    if (edge.tls) h.set('Strict-Transport-Security', 'max-age=31536000');
+    const cors = edge.origins.corsOrigin(c.req.header('origin'));
+    if (cors) {
+      h.set('Access-Control-Allow-Origin', cors);
+      h.append('Vary', 'Origin');
+    }
   };
 }
 

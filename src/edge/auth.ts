@@ -20,7 +20,7 @@ export interface PresentedCredentials {
 
 export type AuthFailure = 'missing' | 'malformed' | 'invalid' | 'query';
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailure; message: string };
+export type AuthResult = { ok: true; principal: Principal; hash: string } | { ok: false; reason: AuthFailure; message: string };
 
 const MESSAGES: Record<AuthFailure, string> = {
   missing: 'this endpoint needs a gateway token: send it as "Authorization: Bearer <token>" ("hardshell init" makes one)',
@@ -56,6 +56,12 @@ export class Authenticator {
     if (!value) return fail(presented.url && QUERY_CREDENTIAL.test(presented.url) ? 'query' : 'missing');
 
     const hash = hashToken(value);
+    const match = this.byHash(hash, now);
+    return match ? { ok: true, principal: match, hash } : fail('invalid');
+  }
+
+  /** The principal a token hash stands for right now (revoked or expired: undefined). */
+  byHash(hash: string, now = Date.now()): Principal | undefined {
     let match: Principal | undefined;
     // Every hash is compared, match or not, so the time taken does not depend on where (or
     // whether) the presented token is in the list.
@@ -69,7 +75,7 @@ export class Authenticator {
         match = { name: t.name, scopes: t.scopes, via: 'store' };
       }
     }
-    return match ? { ok: true, principal: match } : fail('invalid');
+    return match;
   }
 }
 

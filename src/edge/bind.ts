@@ -1,5 +1,5 @@
 // Where the gateway may listen. Plain HTTP carries bearer tokens in the clear, so it is only
-// served on loopback; anything reachable from other machines needs TLS (fail closed).
+// served on loopback; anything reachable from other machines needs TLS and a token (fail closed).
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Config } from '../config/schema.ts';
 import { GatewayStartError } from './errors.ts';
@@ -17,20 +17,26 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
-/** Throws, with what to change, when the gateway must not listen on `host` as configured. */
-export function checkBind(config: Config, host: string): void {
-  if (config.gateway.tls.enabled) {
-    // TLS serving arrives with the edge work; until then serving plain HTTP while the config
-    // asks for TLS would silently downgrade, so refuse.
-    throw new GatewayStartError(
-      'gateway.tls.enabled is true, but this version of hardshell cannot serve TLS yet (TLS serving arrives with the edge work). ' +
-      'Set gateway.tls.enabled to false and bind to 127.0.0.1 for now; reach the gateway from elsewhere through an SSH tunnel.',
-    );
-  }
-  if (!isLoopback(host)) {
+/**
+ * Throws, with what to change, when the gateway must not listen on `host` as configured.
+ * Loopback is fine as it is. Anything else needs TLS (or an explicit reverse proxy in
+ * gateway.trustedProxies that terminates TLS) and at least one credential, because a gateway
+ * reachable from the network with no token is the one everybody scans for.
+ */
+export function checkBind(config: Config, host: string, hasCredentials: boolean): void {
+  if (isLoopback(host)) return;
+  const { tls, trustedProxies } = config.gateway;
+  if (!tls.enabled && trustedProxies.length === 0) {
     throw new GatewayStartError(
       `refusing to listen on ${host} (gateway.bind): without TLS, tokens and messages would cross the network in the clear. ` +
-      'Bind to 127.0.0.1 (set gateway.bind to "127.0.0.1" or pass --bind 127.0.0.1), or configure TLS with gateway.tls.enabled once it is available.',
+      'Set gateway.tls.enabled with gateway.tls.cert and gateway.tls.key, or put a TLS reverse proxy in front and list it in gateway.trustedProxies, ' +
+      'or bind to 127.0.0.1 (gateway.bind or --bind 127.0.0.1).',
+    );
+  }
+  if (!hasCredentials) {
+    throw new GatewayStartError(
+      `refusing to listen on ${host} (gateway.bind) with no credential to check: create a token with "hardshell token create <name>", ` +
+      'or set security.auth.tokens (or security.auth.key in apiKey mode), or bind to 127.0.0.1.',
     );
   }
 }

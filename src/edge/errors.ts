@@ -7,6 +7,11 @@ export type ApiErrorType =
   | 'not_found'
   | 'invalid_request_error'
   | 'request_too_large'
+  | 'rate_limit_exceeded'
+  | 'banned'
+  | 'request_timeout'
+  | 'headers_too_large'
+  | 'not_ready'
   | 'server_error';
 
 export interface ApiErrorBody {
@@ -20,12 +25,15 @@ export function errorBody(type: ApiErrorType, message: string): ApiErrorBody {
 /** Thrown by request handlers to answer with a given status and sentence. */
 export class ApiError extends Error {
   override name = 'ApiError';
-  readonly status: 400 | 401 | 403 | 404 | 413 | 500;
+  readonly status: 400 | 401 | 403 | 404 | 408 | 413 | 429 | 431 | 500 | 503;
   readonly type: ApiErrorType;
-  constructor(status: ApiError['status'], type: ApiErrorType, message: string) {
+  /** Extra response headers (Retry-After, WWW-Authenticate). */
+  readonly headers: Record<string, string>;
+  constructor(status: ApiError['status'], type: ApiErrorType, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.status = status;
     this.type = type;
+    this.headers = headers;
   }
 }
 

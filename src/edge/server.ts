@@ -1,11 +1,15 @@
-// startGateway: checks where it may listen, builds the credentials once, and serves the HTTP
-// API (Hono on Node's http server) and the WebSocket (ws, on the same server's upgrades).
-import type { Server } from 'node:http';
+// startGateway: checks where it may listen, builds the credentials and the edge's gate once,
+// and serves the HTTP API (Hono on Node's http or https server) and the WebSocket (ws, on the
+// same server's upgrades).
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import type { Config } from '../config/schema.ts';
 import type { AgentRunner } from '../agent/events.ts';
 import type { Sessions } from '../sessions/store.ts';
+import type { Store } from '../store/db.ts';
+import type { AuditSink } from '../audit/types.ts';
 import type { TokenStore } from './tokens.ts';
 import { checkBind } from './bind.ts';
 import { GatewayStartError } from './errors.ts';
@@ -14,6 +18,12 @@ import { configCredentials } from './credentials.ts';
 import { TurnTracker } from './turns.ts';
 import { buildApp } from './app.ts';
 import { attachWebSocket } from './ws.ts';
+import { EdgeGate } from './gate.ts';
+import { OriginPolicy } from './origin.ts';
+import { BrowserSessions } from './browser-sessions.ts';
+import { loadTls, tlsFiles, watchTls, TLS_MIN_VERSION } from './tls.ts';
+import { applyLimits, serverOptions } from './limits.ts';
+import { modelCheck, storeCheck, type ReadinessCheck } from './health.ts';
 import type { EdgeContext } from './context.ts';
 
 export interface GatewayDeps {
@@ -21,9 +31,15 @@ export interface GatewayDeps {
   runner: AgentRunner;
   sessions: Sessions;
   tokens: TokenStore;
+  /** The store bans are kept in (default: the token store's). */
+  store?: Store;
   log?: (line: Record<string, unknown>) => void;
   /** Environment for `${secret:NAME}` references in config tokens (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Where auth results and bans are reported. */
+  audit?: AuditSink;
+  /** Extra /readyz checks (the sandbox backend, ...), beside the store and the model config. */
+  readiness?: ReadinessCheck[];
 }
 
 export interface Gateway {
@@ -36,35 +52,63 @@ export async function startGateway(deps: GatewayDeps, opts: { port?: number; hos
   const { config } = deps;
   const host = opts.host ?? config.gateway.bind;
   const port = opts.port ?? config.gateway.port;
-  checkBind(config, host);
-
   const log = deps.log ?? (() => {});
+  const store = deps.store ?? deps.tokens.database;
+
   const credentials = configCredentials({ config, env: deps.env ?? process.env, log });
+  checkBind(config, host, credentials.length > 0 || deps.tokens.list().length > 0);
+  const tls = config.gateway.tls.enabled;
+  const files = tls ? tlsFiles(config) : undefined;
+  const secure = files ? loadTls(files) : undefined;
+
+  let origins: OriginPolicy, gate: EdgeGate;
+  const auth = new Authenticator(credentials, deps.tokens, config.security.auth.type === 'apiKey');
+  const browserSessions = new BrowserSessions();
+  try {
+    origins = new OriginPolicy(config.gateway.controlUi.allowedOrigins, config.gateway.cors.origins);
+    gate = new EdgeGate({ config, auth, store, origins, browserSessions, tls, log, audit: deps.audit });
+  } catch (err) {
+    throw new GatewayStartError((err as Error).message);
+  }
   const turns = new TurnTracker(deps.runner);
   const edge: EdgeContext = {
     config,
     runner: deps.runner,
     sessions: deps.sessions,
-    auth: new Authenticator(credentials, deps.tokens, config.security.auth.type === 'apiKey'),
+    store,
+    auth,
+    gate,
+    origins,
+    browserSessions,
     turns,
+    tls,
     maxBodyBytes: config.gateway.maxBodyBytes,
+    readiness: [storeCheck(store), modelCheck(config), ...(deps.readiness ?? [])],
     log,
   };
 
   const app = buildApp(edge);
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const listener = getRequestListener(app.fetch);
+  const options = serverOptions(config);
+  const server: Server = secure
+    ? createHttpsServer({ ...options, ...secure, minVersion: TLS_MIN_VERSION }, listener) as unknown as Server
+    : createHttpServer(options, listener);
+  applyLimits(server, config, gate.trusted, log);
   const sockets = attachWebSocket(server, edge);
   await listen(server, port, host);
   server.on('error', (err) => log({ level: 'error', msg: 'gateway server error', error: err.message }));
+  const unwatch = files ? watchTls(server as unknown as HttpsServer, files, log) : () => {};
 
   const actualPort = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${actualPort}`;
+  origins.addOwn(host, actualPort, tls);
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${actualPort}`;
   let closing: Promise<void> | undefined;
   return {
     url,
     port: actualPort,
     close() {
       closing ??= (async () => {
+        unwatch();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         sockets.closeAll();
         server.closeAllConnections();

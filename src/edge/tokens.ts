@@ -41,6 +41,11 @@ export class TokenStore {
     this.db = db;
   }
 
+  /** The store the tokens live in (the gateway keeps its bans there too). */
+  get database(): Store {
+    return this.db;
+  }
+
   /** Makes a token and returns its value: the only time the value exists outside the caller. */
   create(name: string, scopes: Scope[], expiresAt: string | null = null): string {
     const value = newTokenValue();

@@ -31,28 +31,54 @@ export interface WebSocketEndpoint {
 }
 
 export function attachWebSocket(server: Server, edge: EdgeContext): WebSocketEndpoint {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: edge.maxBodyBytes, perMessageDeflate: false });
+  const maxPayload = edge.config.gateway.limits.wsMaxMessageBytes ?? edge.maxBodyBytes;
+  const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
+  // A socket whose peer stops answering pings is dropped, so dead connections do not pile up.
+  const idleMs = edge.config.gateway.limits.idleTimeoutMs;
+  const alive = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) { ws.terminate(); continue; }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, idleMs);
+  heartbeat.unref();
+  const track = (ws: WebSocket) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', () => alive.add(ws));
+  };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {}); // a client vanishing mid-handshake is not our error
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== WS_PATH) return refuse(socket, 404, errorBody('not_found', `no WebSocket endpoint at ${path}; use ${WS_PATH}`));
     if (edge.turns.closed) return refuse(socket, 503, errorBody('server_error', 'the gateway is shutting down'));
-    // The edge work adds Origin checks, IP rules and rate limits here.
-    const result = edge.auth.check({ authorization: req.headers.authorization, apiKey: header(req, 'x-api-key'), url: req.url });
-    if (!result.ok) {
-      edge.log({ level: 'warn', msg: 'WebSocket refused: not authenticated', reason: result.reason, ip: req.socket.remoteAddress });
-      return refuse(socket, 401, errorBody('unauthorized', result.message), { 'WWW-Authenticate': 'Bearer' });
+    // The same gate as every HTTP request (IP rules, bans, rate limits, Origin, credential),
+    // before any WebSocket exists. A browser cannot set headers on an upgrade, so its page
+    // authenticates with the login cookie, and only from an allowed Origin.
+    let principal: Principal;
+    try {
+      const admitted = edge.gate.admit(req, 'required', true);
+      principal = admitted.principal!;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      edge.log({ level: 'warn', msg: 'WebSocket refused', status: err.status, reason: err.type, client: edge.gate.client(req).key });
+      return refuse(socket, err.status, errorBody(err.type, err.message), err.headers);
     }
-    if (!allows(result.principal, 'chat')) {
-      return refuse(socket, 403, errorBody('forbidden', `the token "${result.principal.name}" may not run turns (it needs the "chat" or "operator" scope)`));
+    if (!allows(principal, 'chat')) {
+      return refuse(socket, 403, errorBody('forbidden', `the token "${principal.name}" may not run turns (it needs the "chat" or "operator" scope)`));
     }
-    const principal = result.principal;
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, principal, edge));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      track(ws);
+      serveSocket(ws, principal, edge);
+    });
   });
 
   return {
     closeAll() {
+      clearInterval(heartbeat);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
@@ -119,11 +145,6 @@ function serveSocket(ws: WebSocket, _principal: Principal, edge: EdgeContext): v
       error('the turn failed inside hardshell; see the gateway log', id);
     });
   });
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */

@@ -59,7 +59,7 @@ export const migrations: string[] = [
      accepted_at TEXT NOT NULL,
      PRIMARY KEY (workspace, file)
    );`,
-  // 6: clients the edge banned after repeated failed authentication, kept so a restart does not
+  // 7: clients the edge banned after repeated failed authentication, kept so a restart does not
   // forgive them; strikes stay after a ban ends so the next one is longer.
   `CREATE TABLE edge_bans (
      key TEXT PRIMARY KEY,

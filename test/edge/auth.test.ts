@@ -37,8 +37,12 @@ test('/healthz needs no token and reveals nothing but {"ok":true}', async (t) =>
   assert.equal(res.headers.get('x-powered-by'), null);
 });
 
+// These tests look at many refusals in a row, so the failed-auth budget (and ban) is raised
+// out of their way; limits.test.ts tests the budget itself.
+const MANY_FAILURES = { security: { rateLimit: { authFailures: 1000 } } };
+
 test('missing, malformed and unknown tokens get 401 with WWW-Authenticate: Bearer', async (t) => {
-  const gw = await startTestGateway(t);
+  const gw = await startTestGateway(t, MANY_FAILURES);
   await assertUnauthorized(await gw.call('/v1/sessions', { token: null }), /Authorization: Bearer/);
   await assertUnauthorized(await gw.call('/v1/sessions', { token: 'hs_not-a-real-token' }), /not accepted/);
   await assertUnauthorized(await gw.call('/v1/sessions', { token: null, headers: { authorization: `Basic ${gw.token}` } }), /Bearer <token>/);
@@ -55,7 +59,7 @@ test('missing, malformed and unknown tokens get 401 with WWW-Authenticate: Beare
 });
 
 test('a token in the query string is never accepted', async (t) => {
-  const gw = await startTestGateway(t, { security: { auth: { tokens: ['token1'] } } });
+  const gw = await startTestGateway(t, { security: { auth: { tokens: ['token1'] }, rateLimit: { authFailures: 1000 } } });
   for (const q of [`token=${gw.token}`, `access_token=${gw.token}`, 'api_key=token1', 'token=token1']) {
     await assertUnauthorized(await gw.call(`/v1/sessions?${q}`, { token: null }), /query string/);
   }

@@ -1,5 +1,5 @@
-// Where the gateway may listen: loopback only until TLS exists, and never plain HTTP while
-// the config asks for TLS. A refusal says which key to change.
+// Where the gateway may listen: loopback, or elsewhere only with TLS (or a trusted proxy) and a
+// credential. A refusal says which key to change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -30,11 +30,12 @@ test('--bind (opts.host) is checked the same way as gateway.bind', async (t) => 
   await assert.rejects(startGateway(deps, { port: 0, host: '192.168.1.10' }), /192\.168\.1\.10 \(gateway\.bind\)/);
 });
 
-test('gateway.tls.enabled is refused until TLS serving exists (fail closed, no silent plain HTTP)', async (t) => {
+test('gateway.tls.enabled with a missing key file refuses to start, naming gateway.tls.key', async (t) => {
   await assert.rejects(
     startTestGateway(t, { gateway: { tls: { enabled: true, cert: '/tmp/none.pem', key: '/tmp/none.key' } } }),
-    /gateway\.tls\.enabled.*cannot serve TLS yet.*127\.0\.0\.1/,
+    /TLS key \/tmp\/none\.key \(gateway\.tls\.key\)/,
   );
+  await assert.rejects(startTestGateway(t, { gateway: { tls: { enabled: true } } }), /gateway\.tls\.cert is not set/);
 });
 
 test('a port already in use is a clear error, not a crash', async (t) => {
