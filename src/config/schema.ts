@@ -162,6 +162,8 @@ export const configSchema = obj({
       security: z.enum(EXEC_SECURITY).default('ask'),
       allowedCommands: names.default([]),
       deniedCommands: names.default([]),
+      /** Interpreters that may run code given on their command line (`python3 -c`, `node -e`). */
+      inlineCode: names.default([]),
       approvalTimeout: z.number().int().min(1000).default(5 * 60 * 1000),
     }).prefault({}),
     web: obj({

@@ -1,52 +1,27 @@
 // The one seam every tool call passes before it runs: allow, deny(reason) or ask(approval).
 // Pure and synchronous, so it can be tested exhaustively and cannot be talked to by the model.
-import type { Config, AgentSettings } from '../config/schema.ts';
 import { toolVerdict } from './tools.ts';
+import { execDecision } from './exec.ts';
+import type { Decision, PolicyContext, ToolCall } from './decision.ts';
 
-export type DecisionKind = 'allow' | 'deny' | 'ask';
-
-export interface Decision {
-  decision: DecisionKind;
-  /** A sentence for the user and the model. */
-  reason: string;
-  /** The config key or built-in rule that made the decision. */
-  rule: string;
-}
-
-export interface ToolCall {
-  tool: string;
-  args: unknown;
-}
-
-export interface PolicyContext {
-  config: Config;
-  agentId: string;
-  agent: AgentSettings;
-  /** Names of every tool hardshell implements. */
-  available: readonly string[];
-}
+export type { Decision, DecisionKind, PolicyContext, ToolCall, TrustNarrowing } from './decision.ts';
 
 export function decide(call: ToolCall, ctx: PolicyContext): Decision {
-  const verdict = toolVerdict(call.tool, ctx.config, ctx.agent, ctx.available);
+  const verdict = toolVerdict(call.tool, ctx.config, ctx.agent, ctx.available, ctx.trust);
   if (verdict.rule === 'unknown-tool') {
     return { decision: 'deny', reason: `there is no tool named "${call.tool}"`, rule: 'unknown-tool' };
   }
   if (!verdict.offered) {
     return { decision: 'deny', reason: `the tool "${call.tool}" is not allowed for agent "${ctx.agentId}" (${verdict.rule})`, rule: verdict.rule };
   }
-  if (call.tool === 'exec') return execMode(ctx.config);
-  return { decision: 'allow', reason: `"${call.tool}" is allowed for agent "${ctx.agentId}"`, rule: verdict.rule };
-}
-
-/**
- * Commands by `tools.exec.security`. Until the command analyser exists, `allowlist` cannot
- * prove a command is on the list, so it asks: never allow what was not understood.
- */
-function execMode(config: Config): Decision {
-  switch (config.tools.exec.security) {
-    case 'deny': return { decision: 'deny', reason: 'running commands is turned off (tools.exec.security is "deny")', rule: 'tools.exec.security=deny' };
-    case 'auto': return { decision: 'allow', reason: 'commands run without approval, inside the sandbox (tools.exec.security is "auto")', rule: 'tools.exec.security=auto' };
-    case 'ask': return { decision: 'ask', reason: 'every command needs a person\'s approval (tools.exec.security is "ask")', rule: 'tools.exec.security=ask' };
-    case 'allowlist': return { decision: 'ask', reason: 'the command could not be checked against tools.exec.allowedCommands, so it needs a person\'s approval', rule: 'tools.exec.security=allowlist' };
+  let decision: Decision = { decision: 'allow', reason: `"${call.tool}" is allowed for agent "${ctx.agentId}"`, rule: verdict.rule };
+  if (call.tool === 'exec') {
+    const d = execDecision(call.args, ctx.config, ctx.trust?.exec);
+    decision = { decision: d.decision, reason: d.reason, rule: d.rule };
   }
+  // An elevated tool may run outside the sandbox: a person approves every call.
+  if (decision.decision === 'allow' && ctx.config.tools.elevated.includes(call.tool)) {
+    return { decision: 'ask', reason: `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox), so every call needs a person's approval`, rule: 'tools.elevated' };
+  }
+  return decision;
 }

@@ -1,6 +1,7 @@
 // Which tools an agent is offered, from the config's layers. Pure: no I/O.
 // A tool that is not offered is also refused if the model calls it anyway (decide.ts).
 import type { Config, AgentSettings } from '../config/schema.ts';
+import type { TrustNarrowing } from './decision.ts';
 
 export type ToolProfile = 'minimal' | 'files' | 'standard' | 'full';
 
@@ -9,51 +10,60 @@ const FILES = [...MINIMAL, 'write', 'edit'];
 const STANDARD = [...FILES, 'exec', 'memory_search', 'memory_get', 'memory_write', 'web_fetch'];
 
 /** The tools each profile names; `full` is every tool hardshell has. */
-export function profileTools(profile: ToolProfile, available: readonly string[]): string[] {
+export function profileTools(profile: ToolProfile, available: readonly string[]): readonly string[] {
   switch (profile) {
     case 'minimal': return MINIMAL;
     case 'files': return FILES;
     case 'standard': return STANDARD;
-    case 'full': return [...available];
+    case 'full': return available;
   }
-}
-
-export interface ToolGrant {
-  tool: string;
-  /** The config key that decided it (for `policy explain` and audit events). */
-  rule: string;
 }
 
 export interface ToolVerdict {
   offered: boolean;
+  /** The config key that decided it (for `policy explain` and audit events). */
   rule: string;
 }
 
+type Layer = readonly [rule: string, list: readonly string[] | undefined];
+
 /**
- * Decides, for one tool, whether this agent has it. Layers in order: profile, then every
- * allowlist (global, agent defaults, the agent's own) narrows, then any deny removes.
- * Deny always wins.
+ * The layers in order, each with the config key it comes from: global, agent defaults, the
+ * agent's own entry, then trust narrowing. effectiveAgent() replaces lists rather than joining
+ * them, so the layers are read from the config itself: an agent's own `deny` cannot undo the
+ * defaults' `deny`.
  */
-export function toolVerdict(tool: string, config: Config, agent: AgentSettings, available: readonly string[]): ToolVerdict {
-  if (!available.includes(tool)) return { offered: false, rule: 'unknown-tool' };
-  const denies: Array<[string, string[] | undefined]> = [
-    ['tools.deny', config.tools.deny],
-    ['agents.tools.deny', agent.tools?.deny],
+function layers(config: Config, agent: AgentSettings, trust: TrustNarrowing | undefined, which: 'allow' | 'deny'): Layer[] {
+  const id = (agent as { id?: string }).id;
+  const entry = id === undefined ? undefined : config.agents.list.find((a) => a.id === id);
+  const out: Layer[] = [
+    [`tools.${which}`, config.tools[which]],
+    [`agents.defaults.tools.${which}`, config.agents.defaults.tools?.[which]],
+    [`agents.list[${id}].tools.${which}`, entry?.tools?.[which]],
+    // Settings handed in without an id (tests, explain on a bare agent) still count.
+    ['agents.tools.' + which, id === undefined ? agent.tools?.[which] : undefined],
+    [`trust.${which}`, trust?.[which]],
   ];
-  for (const [rule, list] of denies) if (list?.includes(tool)) return { offered: false, rule };
-  const allows: Array<[string, string[] | undefined]> = [
-    ['tools.allow', config.tools.allow],
-    ['agents.tools.allow', agent.tools?.allow],
-  ];
-  for (const [rule, list] of allows) if (list && !list.includes(tool)) return { offered: false, rule };
-  const profile = agent.tools?.profile ?? config.tools.profile;
-  const explicitlyAllowed = allows.some(([, list]) => list?.includes(tool));
-  if (!explicitlyAllowed && !profileTools(profile, available).includes(tool)) {
-    return { offered: false, rule: `tools.profile=${profile}` };
-  }
-  return { offered: true, rule: explicitlyAllowed ? 'tools.allow' : `tools.profile=${profile}` };
+  return out.filter(([, list]) => list !== undefined);
 }
 
-export function offeredTools(config: Config, agent: AgentSettings, available: readonly string[]): string[] {
-  return available.filter((tool) => toolVerdict(tool, config, agent, available).offered);
+/**
+ * Decides, for one tool, whether this agent has it. Any deny removes it (deny always wins);
+ * every allow list present must name it; and unless one does, the profile must include it.
+ */
+export function toolVerdict(tool: string, config: Config, agent: AgentSettings, available: readonly string[], trust?: TrustNarrowing): ToolVerdict {
+  if (!available.includes(tool)) return { offered: false, rule: 'unknown-tool' };
+  for (const [rule, list] of layers(config, agent, trust, 'deny')) if (list!.includes(tool)) return { offered: false, rule };
+  const allows = layers(config, agent, trust, 'allow');
+  for (const [rule, list] of allows) if (!list!.includes(tool)) return { offered: false, rule };
+  const profile = agent.tools?.profile ?? config.tools.profile;
+  if (allows.length === 0 || allows.every(([rule]) => rule === 'trust.allow')) {
+    if (!profileTools(profile, available).includes(tool)) return { offered: false, rule: `tools.profile=${profile}` };
+    return { offered: true, rule: `tools.profile=${profile}` };
+  }
+  return { offered: true, rule: allows[allows.length - 1][0] };
+}
+
+export function offeredTools(config: Config, agent: AgentSettings, available: readonly string[], trust?: TrustNarrowing): string[] {
+  return available.filter((tool) => toolVerdict(tool, config, agent, available, trust).offered);
 }
