@@ -14,8 +14,11 @@ export interface EgressRules extends HostRules, ResolverOptions {
   denylistKey?: string;
 }
 
-/** One audit event per connection attempt; shaped to be appended to the audit log as is. */
-export interface EgressAuditEvent {
+/**
+ * One audit event per connection attempt. A type, not an interface, so that it is assignable
+ * to the audit room's AuditRecord as is.
+ */
+export type EgressAuditEvent = {
   kind: 'egress';
   action: 'connect';
   decision: 'allow' | 'deny';
@@ -28,7 +31,7 @@ export interface EgressAuditEvent {
   reason: string;
   /** The tool call this connection belongs to. */
   callId?: string;
-}
+};
 
 export type EgressAudit = (event: EgressAuditEvent) => void;
 
