@@ -409,6 +409,7 @@ class Parser {
 
   arithmetic(w: Word): void {
     this.i += 3;
+    const start = this.i;
     let depth = 0;
     const inner: Word = { parts: [], nested: w.nested };
     for (;;) {
@@ -423,6 +424,12 @@ class Parser {
       if (c === '(') { depth++; this.i++; continue; }
       if (c === '$' || c === '`' || c === '"' || c === "'" || c === '\\') { this.piece(inner, false); continue; }
       this.i++;
+    }
+    // bash reads `$((a b))` as a command substitution of a subshell when it is not arithmetic:
+    // content that does not look like an expression is not understood rather than guessed.
+    const content = this.s.slice(start, this.i - 2);
+    if (/<\(|>\(|;|\n|`|[A-Za-z_]\w*\s+[A-Za-z_$"'\\./]/.test(content)) {
+      throw new NotUnderstood('"$((" holds something other than arithmetic');
     }
     w.parts.push({ t: 'arith' });
   }
