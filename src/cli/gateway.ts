@@ -10,15 +10,16 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (default: gateway.port, 18789)', (v) => port(v))
     .option('-b, --bind <address>', 'address to listen on (default: gateway.bind, 127.0.0.1)')
     .action(async (opts: { port?: number; bind?: string }) => {
-      const runtime = openRuntime();
+      const runtime = openRuntime(process.env, { echoLog: true });
       let gateway;
       try {
         gateway = await startGateway(
           {
             config: runtime.config, runner: runtime.runner, sessions: runtime.sessions, tokens: runtime.tokens,
             env: runtime.loaded.env,
-            // One JSON line per event on stderr until the logging room takes these over.
-            log: (line) => process.stderr.write(JSON.stringify({ time: new Date().toISOString(), ...line }) + '\n'),
+            // The log file (redacted), copied to stderr; auth results to the audit log.
+            log: runtime.log,
+            audit: runtime.audit,
           },
           { port: opts.port, host: opts.bind },
         );

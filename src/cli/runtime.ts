@@ -1,7 +1,11 @@
-// Everything a command needs to run turns, opened from the state folder, and closed again.
+// Everything a command needs to run turns, opened from the state folder, and closed again:
+// the store, the sessions, the redactor (fed every known secret value), the log file, the
+// audit log and the alert counters, wired into the runner.
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { resolveConfigPath } from '../config/paths.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { Sessions } from '../sessions/store.ts';
 import { UsageLedger } from '../sessions/usage.ts';
@@ -9,6 +13,13 @@ import { MemoryLedger } from '../sessions/memory.ts';
 import { TokenStore } from '../edge/tokens.ts';
 import { createAgentRunner } from '../agent/runner.ts';
 import type { AgentRunner } from '../agent/events.ts';
+import { Redactor } from '../secrets/redactor.ts';
+import { knownSecrets } from '../secrets/known.ts';
+import { AuditLog } from '../audit/log.ts';
+import type { AuditSink } from '../audit/types.ts';
+import { createLogger, type HardshellLogger } from '../obs/logger.ts';
+import { Alerts } from '../obs/alerts.ts';
+import { redactingRunner } from '../obs/redacting-runner.ts';
 
 export interface Runtime {
   loaded: LoadedConfig;
@@ -18,18 +29,84 @@ export interface Runtime {
   sessions: Sessions;
   tokens: TokenStore;
   runner: AgentRunner;
+  redactor: Redactor;
+  logger: HardshellLogger;
+  /** The gateway's log shape, into the log file (redacted). */
+  log: (line: Record<string, unknown>) => void;
+  /** Null when security.audit.enabled is false. */
+  auditLog: AuditLog | null;
+  /** Every audited event goes here: counted for alerts, then written (if enabled). */
+  audit: AuditSink;
+  alerts: Alerts;
   close(): void;
 }
 
-export function openRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+export interface RuntimeOptions {
+  /** Also copy each log line to stderr (the gateway does). */
+  echoLog?: boolean;
+}
+
+export function logFilePath(config: Config, home: string, env: NodeJS.ProcessEnv): string {
+  return config.logging.file ? resolveConfigPath(config.logging.file, home, env) : join(home, 'logs', 'hardshell.log');
+}
+
+export function auditLogPath(config: Pick<Config, 'security'>, home: string, env: NodeJS.ProcessEnv): string {
+  const p = config.security.audit.path;
+  return p ? resolveConfigPath(p, home, env) : join(home, 'audit.log');
+}
+
+export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeOptions = {}): Runtime {
   const loaded = loadConfig({ env });
   const { paths, config } = loaded;
   mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-  const store = openStore(paths.store);
+  // Every value that must never leave: a secret store that will not open stops here.
+  const known = knownSecrets(config, loaded.env, paths.home);
+  const redactor = new Redactor(known.secrets, config.logging.redactSensitive);
+  const logger = createLogger({
+    file: logFilePath(config, paths.home, loaded.env),
+    level: config.logging.level,
+    retentionDays: config.logging.retention.days,
+    redact: (line) => redactor.message(line),
+    echo: opts.echoLog ? (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n') : undefined,
+  });
+  for (const problem of known.problems) logger.log({ level: 'warn', msg: `a secret could not be read: ${problem}` });
+  let auditLog: AuditLog | null = null;
+  let store: Store | undefined;
+  try {
+    if (config.security.audit.enabled) {
+      auditLog = new AuditLog({
+        path: auditLogPath(config, paths.home, loaded.env),
+        home: paths.home,
+        kinds: config.security.audit.events,
+        // Audit events keep tool arguments: key formats are removed there whatever the mode.
+        redact: (s) => redactor.tool(s),
+        onProblem: (message) => logger.log({ level: 'warn', msg: message }),
+      });
+    }
+    store = openStore(paths.store);
+  } catch (err) {
+    auditLog?.close();
+    logger.close();
+    throw err;
+  }
+  // Alerts write straight to the audit log; everything else is counted on its way there.
+  const alerts = new Alerts({ log: logger.log, audit: auditLog?.sink });
+  const audit = alerts.wrap(auditLog?.sink);
   const sessions = new Sessions(store);
-  const runner = createAgentRunner({ config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store) });
+  const inner = createAgentRunner({
+    config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store),
+    redact: (text) => redactor.tool(text),
+    audit,
+  });
+  const runner = redactingRunner(inner, redactor, audit, alerts);
+  const openedStore = store;
   return {
-    loaded, config, home: paths.home, store, sessions, tokens: new TokenStore(store), runner,
-    close: () => store.close(),
+    loaded, config, home: paths.home, store: openedStore, sessions, tokens: new TokenStore(openedStore), runner,
+    redactor, logger, log: logger.log, auditLog, audit, alerts,
+    close: () => {
+      auditLog?.close();
+      logger.close();
+      openedStore.close();
+    },
   };
 }

@@ -1,0 +1,79 @@
+// Alerts: counters for failed logins, denied tool calls, egress denials and token spend, each
+// over a time window. When a counter reaches its threshold, one warning goes to the log and
+// one `alert` event to the audit log (and to the owner's channel once channels exist); it
+// fires again only in a later window. The counters watch the audit stream, so whatever is
+// audited is counted without each room knowing about alerts.
+import type { AuditRecord, AuditSink } from '../audit/types.ts';
+
+export type Counter = 'auth_failures' | 'denied_tool_calls' | 'egress_denials' | 'tokens';
+
+export interface Threshold { limit: number; windowMs: number }
+
+export const DEFAULT_THRESHOLDS: Record<Counter, Threshold> = {
+  auth_failures: { limit: 10, windowMs: 10 * 60_000 },
+  denied_tool_calls: { limit: 20, windowMs: 10 * 60_000 },
+  egress_denials: { limit: 20, windowMs: 10 * 60_000 },
+  tokens: { limit: 2_000_000, windowMs: 60 * 60_000 },
+};
+
+const DESCRIBE: Record<Counter, string> = {
+  auth_failures: 'failed authentication attempts',
+  denied_tool_calls: 'denied tool calls',
+  egress_denials: 'refused outbound connections',
+  tokens: 'model tokens spent',
+};
+
+export interface AlertDeps {
+  log: (line: Record<string, unknown>) => void;
+  audit?: AuditSink;
+  thresholds?: Partial<Record<Counter, Threshold>>;
+  now?: () => number;
+}
+
+export class Alerts {
+  private readonly deps: AlertDeps;
+  private readonly thresholds: Record<Counter, Threshold>;
+  private readonly windows = new Map<Counter, { start: number; count: number; fired: boolean }>();
+  private readonly now: () => number;
+
+  constructor(deps: AlertDeps) {
+    this.deps = deps;
+    this.thresholds = { ...DEFAULT_THRESHOLDS, ...deps.thresholds };
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Adds n to a counter; returns true when this crossed the threshold (and alerted). */
+  count(counter: Counter, n = 1): boolean {
+    const t = this.thresholds[counter];
+    const now = this.now();
+    let w = this.windows.get(counter);
+    if (!w || now - w.start >= t.windowMs) {
+      w = { start: now, count: 0, fired: false };
+      this.windows.set(counter, w);
+    }
+    w.count += n;
+    if (w.fired || w.count < t.limit) return false;
+    w.fired = true;
+    const minutes = Math.round(t.windowMs / 60_000);
+    const msg = `alert: ${w.count} ${DESCRIBE[counter]} in ${minutes} minutes (threshold ${t.limit})`;
+    this.deps.log({ level: 'warn', msg, alert: counter, count: w.count, limit: t.limit, windowMs: t.windowMs });
+    this.deps.audit?.({ kind: 'alert', action: 'threshold_crossed', counter, count: w.count, limit: t.limit, windowMs: t.windowMs });
+    return true;
+  }
+
+  /** What an audit event means for the counters. */
+  observe(record: AuditRecord): void {
+    if (record.kind === 'auth' && /fail|refused|denied/.test(record.action)) this.count('auth_failures');
+    else if (record.kind === 'policy' && record.action === 'decision' && record.decision === 'deny') this.count('denied_tool_calls');
+    else if (record.kind === 'approval' && record.action === 'denied') this.count('denied_tool_calls');
+    else if (record.kind === 'egress' && (record.decision === 'deny' || /deny|denied|refused|blocked/.test(record.action))) this.count('egress_denials');
+  }
+
+  /** An audit sink that counts, then passes the record on. */
+  wrap(sink: AuditSink | undefined): AuditSink {
+    return (record) => {
+      sink?.(record);
+      if (record.kind !== 'alert') this.observe(record);
+    };
+  }
+}
