@@ -76,6 +76,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const { url, port } = target;
     const d = record(blockedDestination(url, port, true) ?? await checkDestination(url.hostname, port, connectRules));
     if (!d.ok) { rawReply(client, 403, d.reason); return; }
+    if (client.destroyed) return; // gave up while we were resolving
 
     const upstream = net.connect({ host: d.address, port: d.port, family: d.family });
     track(upstream);
@@ -118,6 +119,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const port = url.port ? Number(url.port) : 80;
     const d = record(blockedDestination(url, port, false) ?? await checkDestination(url.hostname, port, plainRules));
     if (!d.ok) { reply(res, 403, d.reason); return; }
+    if (res.destroyed) return; // gave up while we were resolving
 
     const pinned: LookupFunction = (_host, opts, cb) => {
       if (opts.all) cb(null, [{ address: d.address, family: d.family }]);
