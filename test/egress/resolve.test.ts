@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolvePinned, type Lookup } from '../../src/egress/resolve.ts';
-import { checkDestination, auditEvent } from '../../src/egress/destination.ts';
+import { checkDestination, auditEvent, type EgressAudit } from '../../src/egress/destination.ts';
+import type { AuditSink } from '../../src/audit/types.ts';
 import { DEFAULT_REFUSED_RANGES } from '../../src/egress/addresses.ts';
 
 const noTestNet = DEFAULT_REFUSED_RANGES.filter((r) => r.cidr !== '203.0.113.0/24');
@@ -71,4 +72,12 @@ test('destination: unlisted names never reach the resolver; ports are limited', 
     kind: 'egress', action: 'connect', decision: 'allow', via: 'fetch', host: 'docs.example.test', port: 443,
     address: '203.0.113.2', callId: 'call-1', reason: 'docs.example.test is allowed by "docs.example.test" in tools.web.fetch.allowedDomains',
   });
+});
+
+test('the audit sink of the audit room can be handed to egress as is (a compile-time check)', () => {
+  const seen: unknown[] = [];
+  const sink: AuditSink = (record) => { seen.push(record); };
+  const audit: EgressAudit = sink;
+  audit({ kind: 'egress', action: 'connect', decision: 'deny', via: 'proxy', host: 'x.test', port: 443, reason: 'r' });
+  assert.equal(seen.length, 1);
 });
