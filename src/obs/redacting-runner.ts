@@ -1,16 +1,18 @@
 // The agent runner as the outside world sees it: replies, streamed text and error sentences
 // pass the redactor on their way to a person or a chat (a secret split across two streamed
-// deltas is still caught), message events go to the audit log, and tokens spent feed the
+// deltas is still caught) as do tool-call arguments, message events go to the audit log, and tokens spent feed the
 // alert counters.
 import type { AgentRunner, TurnEvent, TurnResult } from '../agent/events.ts';
 import type { AuditSink } from '../audit/types.ts';
-import type { Redactor } from '../secrets/redactor.ts';
+import { redactDeep, type Redactor } from '../secrets/redactor.ts';
 import type { Alerts } from './alerts.ts';
 
 export function redactingRunner(inner: AgentRunner, redactor: Redactor, audit?: AuditSink, alerts?: Alerts): AgentRunner {
+  const text = (s: string) => redactor.message(s);
   const clean = (r: TurnResult): TurnResult => ({
     ...r,
     reply: redactor.message(r.reply),
+    toolCalls: r.toolCalls.map((c) => ({ ...c, args: redactDeep(c.args, text) })),
     ...(r.error === undefined ? {} : { error: redactor.message(r.error) }),
   });
   return {
@@ -33,6 +35,8 @@ export function redactingRunner(inner: AgentRunner, redactor: Redactor, audit?: 
           return;
         }
         if (e.type === 'error' || e.type === 'notice') return forward({ ...e, message: redactor.message(e.message) });
+        if (e.type === 'tool_call') return forward({ ...e, args: redactDeep(e.args, text) });
+        if (e.type === 'tool_result') return forward({ ...e, output: redactor.tool(e.output) });
         forward(e);
       });
       const result = await inner.runTurn({ ...request, onEvent });
