@@ -1,0 +1,88 @@
+// Channels: who may send the agent direct messages and in which groups it answers.
+import type { Check, FindingDraft } from '../types.ts';
+import type { AuditContext } from '../context.ts';
+import type { EffectiveAgent } from '../../config/agents.ts';
+import { at, isWildcard } from './util.ts';
+
+const F = 'channels' as const;
+
+/** The config path of an agent's own setting, or the defaults' when it inherits it. */
+function agentPath(ctx: AuditContext, agent: EffectiveAgent, ...rest: string[]): Array<string | number> {
+  const list = ctx.cfg().agents.list;
+  const i = list.findIndex((a) => a.id === agent.id);
+  let own: unknown = i >= 0 ? list[i] : undefined;
+  for (const k of rest) own = (own as Record<string, unknown> | undefined)?.[k];
+  return own !== undefined ? ['agents', 'list', i, ...rest] : ['agents', 'defaults', ...rest];
+}
+
+function perAgent(ctx: AuditContext, test: (a: EffectiveAgent) => FindingDraft | undefined): FindingDraft[] {
+  const seen = new Set<string>();
+  return ctx.agents().flatMap((a) => {
+    const f = test(a);
+    if (!f || seen.has(`${f.key}|${f.message}`)) return [];
+    seen.add(`${f.key}|${f.message}`);
+    return [f];
+  });
+}
+
+export const channelChecks: Check[] = [
+  {
+    id: 'channels.dm.open', family: F, severity: 'high',
+    title: 'Anyone may send the agent direct messages',
+    why: 'With dm.policy "open", any stranger who finds the bot can give it instructions (seed 004: lock down DM policies).',
+    fix: 'Set dm.policy to "pairing" (new senders need your approval) or "allowlist" with dm.allowFrom.',
+    run: (ctx) => perAgent(ctx, (a) => a.dm?.policy === 'open'
+      ? at(ctx, agentPath(ctx, a, 'dm', 'policy'), `agent "${a.id}": dm.policy is "open"`) : undefined),
+  },
+  {
+    id: 'channels.dm.wildcard', family: F, severity: 'high',
+    title: 'DM allowlist contains a wildcard',
+    why: 'A "*" in dm.allowFrom admits everyone while looking like an allowlist.',
+    fix: 'Replace "*" with the senders who may write (e.g. "telegram:123456789").',
+    run: (ctx) => perAgent(ctx, (a) => (a.dm?.allowFrom ?? []).some(isWildcard)
+      ? at(ctx, agentPath(ctx, a, 'dm', 'allowFrom'), `agent "${a.id}": dm.allowFrom contains "*"`) : undefined),
+  },
+  {
+    id: 'channels.groups.wildcard', family: F, severity: 'high',
+    title: 'Group allowlist contains a wildcard',
+    why: 'A "*" in groups.allowFrom makes the agent answer in any group it is added to, where anyone can instruct it.',
+    fix: 'List the group ids the agent may answer in.',
+    run: (ctx) => perAgent(ctx, (a) => (a.groups?.allowFrom ?? []).some(isWildcard)
+      ? at(ctx, agentPath(ctx, a, 'groups', 'allowFrom'), `agent "${a.id}": groups.allowFrom contains "*"`) : undefined),
+  },
+  {
+    id: 'channels.groups.no_mention', family: F, severity: 'low',
+    title: 'Agent answers every group message',
+    why: 'Without requireMention, every message in a group reaches the model, which widens who can inject instructions.',
+    fix: 'Set groups.requireMention to true.',
+    run: (ctx) => perAgent(ctx, (a) => a.groups?.requireMention === false && a.groups?.policy !== 'disabled'
+      ? at(ctx, agentPath(ctx, a, 'groups', 'requireMention'), `agent "${a.id}": groups.requireMention is false`) : undefined),
+  },
+  {
+    id: 'channels.dm.empty_allowlist', family: F, severity: 'info',
+    title: 'DM allowlist is empty: nobody may send direct messages',
+    why: 'This is safe (seed 23: an empty whitelist means nobody); listed so it is not a surprise.',
+    fix: 'Add senders to dm.allowFrom when someone should be able to write.',
+    run: (ctx) => perAgent(ctx, (a) => a.dm?.policy === 'allowlist' && (a.dm.allowFrom ?? []).length === 0
+      ? at(ctx, agentPath(ctx, a, 'dm'), `agent "${a.id}": dm.policy is "allowlist" and dm.allowFrom is empty`) : undefined),
+  },
+  {
+    id: 'channels.session.shared_dm_scope', family: F, severity: 'medium',
+    title: 'All direct-message senders share one session',
+    why: 'With session.dmScope "shared", one sender sees what others told the agent, and one can poison the context for all.',
+    fix: 'Set session.dmScope to "per-sender" (the default).',
+    run: (ctx) => {
+      if (ctx.cfg().session.dmScope === 'shared') return at(ctx, ['session', 'dmScope'], 'session.dmScope is "shared"');
+    },
+  },
+  {
+    id: 'channels.dm.allowlist_large', family: F, severity: 'low',
+    title: 'Very long DM allowlist',
+    why: 'More than 50 allowed senders is hard to review; each one can instruct the agent.',
+    fix: 'Prune dm.allowFrom, or give this audience its own agent with fewer tools.',
+    run: (ctx) => perAgent(ctx, (a) => (a.dm?.allowFrom ?? []).length > 50
+      ? at(ctx, agentPath(ctx, a, 'dm', 'allowFrom'), `agent "${a.id}": dm.allowFrom lists ${a.dm!.allowFrom!.length} senders`) : undefined),
+  },
+];
+
+export { agentPath, perAgent };
