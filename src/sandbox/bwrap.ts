@@ -5,7 +5,7 @@
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { join, delimiter } from 'node:path';
 import { hostLayout, GENERATED_ETC, type HostLayout } from './host-layout.ts';
-import { innerArgv, PROXY_SOCKET, WORKSPACE_SOURCE } from './inner.ts';
+import { innerArgv, PROXY_SOCKET, SETUP_FAILED, WORKSPACE_SOURCE } from './inner.ts';
 import { runProcess } from './process.ts';
 import { makePidsCgroup } from './cgroup.ts';
 import { checkSpec, sandboxCwd, toResult } from './outcome.ts';
@@ -134,6 +134,7 @@ export class BwrapBackend implements SandboxBackend {
       });
       if (r.exitCode === 0) return { ok: true };
       const said = (r.stderr.trim().split('\n').pop() ?? '').slice(0, 300) || `exit code ${r.exitCode}`;
+      if (r.exitCode === SETUP_FAILED) return { ok: false, why: `the sandbox's setup failed: ${said}`, install: 'this is a bug in hardshell: please report it with the output of "hardshell sandbox status"' };
       return {
         ok: false,
         why: `bubblewrap is installed but could not start a sandbox: ${said}`,
@@ -146,7 +147,7 @@ export class BwrapBackend implements SandboxBackend {
 
   async run(spec: RunSpec): Promise<RunResult> {
     const ok = await this.available();
-    if (!ok.ok) throw new SandboxUnavailable(`the bwrap sandbox cannot run here: ${ok.why}`, ok.install);
+    if (!ok.ok) throw new SandboxUnavailable(`the bwrap sandbox cannot run here: ${ok.why}. To fix: ${ok.install}`, ok.install);
     return this.start(spec);
   }
 

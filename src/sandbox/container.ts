@@ -74,7 +74,7 @@ export class ContainerBackend implements SandboxBackend {
 
   async run(spec: RunSpec): Promise<RunResult> {
     const ok = await this.available();
-    if (!ok.ok) throw new SandboxUnavailable(`the ${this.name} sandbox cannot run here: ${ok.why}`, ok.install);
+    if (!ok.ok) throw new SandboxUnavailable(`the ${this.name} sandbox cannot run here: ${ok.why}. To fix: ${ok.install}`, ok.install);
     checkSpec(spec);
     const name = `hardshell-${randomBytes(8).toString('hex')}`;
     const args = this.runArgs(spec, name);

@@ -30,10 +30,11 @@ const fail = (what: string) => `{ echo "hardshell: ${what}" >&2; exit ${SETUP_FA
 export function innerArgv(o: InnerOptions): string[] {
   const lines: string[] = [];
   const l = o.limits;
+  // Soft limit: SIGXCPU (which tells why it stopped); the hard limit a second later: SIGKILL.
   const cpu = Math.max(1, Math.ceil(l.cpuSeconds));
   if (o.setLimits) {
     // The shell's own ulimit costs no extra exec. dash calls the process limit -p, bash -u.
-    lines.push(`ulimit -c 0 && ulimit -t ${cpu} && ulimit -v ${Math.floor(l.memoryBytes / 1024)} && ulimit -n ${l.openFiles} && { ulimit -p ${l.processes} 2>/dev/null || ulimit -u ${l.processes}; } || ${fail('could not set the sandbox limits')}`);
+    lines.push(`ulimit -c 0 && ulimit -S -t ${cpu} && ulimit -H -t ${cpu + 1} && ulimit -v ${Math.floor(l.memoryBytes / 1024)} && ulimit -n ${l.openFiles} && { ulimit -p ${l.processes} 2>/dev/null || ulimit -u ${l.processes}; } || ${fail('could not set the sandbox limits')}`);
   }
   if (o.scratchCopy) {
     lines.push(`cp -RPp ${WORKSPACE_SOURCE}/. ${SANDBOX_WORKSPACE}/ 2>/dev/null || ${fail(`the workspace could not be copied into the sandbox's scratch layer (it must fit in ${l.tmpBytes} bytes, limits.tmpBytes)`)}`);
@@ -45,7 +46,7 @@ export function innerArgv(o: InnerOptions): string[] {
     lines.push(`n=0; while ! grep -q ' 0100007F:${portHex} 00000000:0000 0A' /proc/net/tcp 2>/dev/null; do n=$((n+1)); [ $n -gt 300 ] && ${fail('the relay to the egress proxy did not start')}; sleep 0.01; done`);
   }
   lines.push(`cd -- "$1" 2>/dev/null || ${fail('the working folder does not exist in the sandbox')}`);
-  lines.push('shift');
+  lines.push('unset OLDPWD; shift');
   lines.push('exec "$@"');
   const script = lines.join('\n');
   return ['/bin/sh', '-c', script, 'hardshell-sandbox', o.cwd, ...o.argv];
