@@ -1,5 +1,7 @@
 // A person in the loop. When policy says `ask`, the turn hands an ApprovalRequest to an
 // Approver and waits; no approver, no answer in time, or any failure means no.
+import type { Ticket } from './binding.ts';
+
 export interface ApprovalRequest {
   agentId: string;
   sessionId: string;
@@ -17,6 +19,26 @@ export interface ApprovalAnswer {
   by: string;
   /** A sentence for the model when not approved, e.g. "denied by the owner" or "timed out". */
   note?: string;
+  /** For an approved call: what it was approved as, for the check just before it runs. */
+  ticket?: Ticket;
 }
 
 export type Approver = (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalAnswer>;
+
+/** The answers a person can give. */
+export type ApprovalChoice = 'once' | 'always' | 'deny';
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+/** What the person is shown: exactly what will run, sanitised of escapes and invisible characters. */
+export interface ApprovalView {
+  tool: string;
+  command: string;
+  programs: Array<{ program: string; argv: string[]; via: string[] }>;
+  workdir: string;
+  env: string[];
+  sandbox: string;
+  network: string;
+  reason: string;
+  rule: string;
+}

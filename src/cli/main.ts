@@ -8,6 +8,8 @@ import { register as gateway } from './gateway.ts';
 import { register as init } from './init.ts';
 import { register as memory } from './memory.ts';
 import { register as sessions } from './sessions.ts';
+import { register as approvals } from './approvals.ts';
+import { register as policy } from './policy.ts';
 import { register as security } from './security.ts';
 
 export function buildProgram(): Command {
@@ -15,7 +17,7 @@ export function buildProgram(): Command {
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, memory, config, security]) register(program);
+  for (const register of [init, gateway, agent, chat, sessions, memory, config, security, approvals, policy]) register(program);
   return program;
 }
 

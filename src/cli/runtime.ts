@@ -20,6 +20,7 @@ import type { AuditSink } from '../audit/types.ts';
 import { createLogger, type HardshellLogger } from '../obs/logger.ts';
 import { Alerts } from '../obs/alerts.ts';
 import { redactingRunner } from '../obs/redacting-runner.ts';
+import { runtimeApprover, type RuntimeApproverOptions } from './approvals.ts';
 
 export interface Runtime {
   loaded: LoadedConfig;
@@ -44,6 +45,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Also copy each log line to stderr (the gateway does). */
   echoLog?: boolean;
+  /** How `ask` reaches a person besides the store: the chat's inline prompt, the gateway's push. */
+  approvals?: Pick<RuntimeApproverOptions, 'prompt' | 'onPending'>;
 }
 
 export function logFilePath(config: Config, home: string, env: NodeJS.ProcessEnv): string {
@@ -97,6 +100,7 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
     config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store),
     redact: (text) => redactor.tool(text),
     audit,
+    approver: runtimeApprover(config, paths.home, store, { ...opts.approvals, audit }),
   });
   const runner = redactingRunner(inner, redactor, audit, alerts);
   const openedStore = store;

@@ -69,4 +69,30 @@ export const migrations: string[] = [
      first_at TEXT NOT NULL,
      last_at TEXT NOT NULL
    );`,
+  // approvals: requests waiting for a person (they outlive a restart), and the "always"
+  // answers, each bound to one exact call (agent, tool, arguments, folder, program file).
+  `CREATE TABLE IF NOT EXISTS approvals (
+     id TEXT PRIMARY KEY,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL,
+     agent_id TEXT NOT NULL,
+     session_id TEXT NOT NULL,
+     tool_call_id TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     view TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'denied', 'expired')),
+     choice TEXT CHECK (choice IN ('once', 'always', 'deny')),
+     answered_by TEXT,
+     answered_at TEXT
+   );
+   CREATE INDEX IF NOT EXISTS approvals_status ON approvals (status, created_at);
+   CREATE TABLE IF NOT EXISTS approval_rules (
+     key TEXT PRIMARY KEY,
+     agent_id TEXT NOT NULL,
+     tool TEXT NOT NULL,
+     view TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     created_by TEXT NOT NULL
+   );`,
 ];
