@@ -3,13 +3,19 @@ import type { Command } from 'commander';
 import { openRuntime } from './runtime.ts';
 import { startGateway } from '../edge/server.ts';
 import { UserError } from './io.ts';
+import { gateMessage, startupGate } from '../posture/gate.ts';
 
 export function register(program: Command): void {
   program.command('gateway')
     .description('run the gateway: the HTTP API and WebSocket that apps and the web page talk to')
     .option('-p, --port <port>', 'port to listen on (default: gateway.port, 18789)', (v) => port(v))
     .option('-b, --bind <address>', 'address to listen on (default: gateway.bind, 127.0.0.1)')
-    .action(async (opts: { port?: number; bind?: string }) => {
+    .option('--accept-risk <check-id>', 'start even though this critical security check fails (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .action(async (opts: { port?: number; bind?: string; acceptRisk: string[] }) => {
+      // The critical checks of `hardshell security audit` run first: no insecure start.
+      const gate = startupGate({ env: process.env, bind: opts.bind, acceptRisk: opts.acceptRisk });
+      if (gate.refused.length > 0) throw new UserError(gateMessage(gate.refused));
+      for (const f of gate.accepted) process.stderr.write(`warning: starting despite ${f.id} (accepted with --accept-risk): ${f.message}\n`);
       const runtime = openRuntime(process.env, { echoLog: true });
       let gateway;
       try {
