@@ -164,6 +164,11 @@ export const configSchema = obj({
       deniedCommands: names.default([]),
       /** Interpreters that may run code given on their command line (`python3 -c`, `node -e`). */
       inlineCode: names.default([]),
+      /**
+       * Secrets an exec command may use, by name, each with the only domains its process may
+       * reach while the secret is in its environment (docs/secrets.md). The model sees $NAME.
+       */
+      secrets: z.record(z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only'), obj({ allowedDomains: names.default([]) })).default({}),
       approvalTimeout: z.number().int().min(1000).default(5 * 60 * 1000),
     }).prefault({}),
     web: obj({
