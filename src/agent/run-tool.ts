@@ -18,7 +18,7 @@ export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): P
   }
   try {
     const result = await tool.run(parsed.data, ctx);
-    return { ok: result.ok, output: cap(result.output), source: result.ok ? result.untrusted ?? tool.untrustedSource?.(parsed.data) : undefined };
+    return { ok: result.ok, output: cap(result.output), source: result.untrusted ?? (result.ok ? tool.untrustedSource?.(parsed.data) : undefined) };
   } catch (err) {
     if (err instanceof ToolError) return { ok: false, output: err.message };
     return { ok: false, output: `${tool.name} failed: ${(err as Error)?.message ?? String(err)}` };

@@ -297,7 +297,10 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   let source: string | undefined;
   if (allowed) {
     const ran = await runTool(scope.byName.get(call.toolName)!, call.input,
-      { workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory });
+      {
+        workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory,
+        webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
+      });
     record.ok = ran.ok;
     source = ran.source;
     output = deps.redact ? deps.redact(ran.output) : ran.output;

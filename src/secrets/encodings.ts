@@ -13,6 +13,9 @@ export function secretForms(value: string): string[] {
   // As it appears inside a JSON string (log lines, audit events, API bodies).
   forms.add(JSON.stringify(value).slice(1, -1));
   const bytes = Buffer.from(value, 'utf8');
+  // The value encoded on its own, padding and all, so the whole encoding is replaced.
+  forms.add(bytes.toString('base64'));
+  forms.add(bytes.toString('base64url'));
   for (const b64 of base64Aligned(bytes)) {
     forms.add(b64);
     forms.add(b64.replace(/\+/g, '-').replace(/\//g, '_'));

@@ -2,5 +2,6 @@
 import type { ToolDef } from './types.ts';
 import { fileTools } from './files.ts';
 import { memoryTools } from './memory.ts';
+import { webFetchTool } from './web-fetch.ts';
 
-export const allTools: ToolDef[] = [...fileTools, ...memoryTools];
+export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool];

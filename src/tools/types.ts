@@ -1,6 +1,7 @@
 // The contract every tool implements. Tools never decide whether they may run (policy does);
 // they validate their own arguments, because the model that wrote them is untrusted.
 import type { z } from 'zod';
+import type { WebFetchPort } from './web-fetch.ts';
 
 export interface ToolContext {
   /** Absolute, real path of the agent's workspace: every file a tool touches lies inside it. */
@@ -10,6 +11,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** For the memory tools: where entries are recorded (the turn provides it). */
   memory?: MemoryPort;
+  /** For web_fetch: its allowlist and audit sink (the turn provides it; absent = nothing is reachable). */
+  webFetch?: WebFetchPort;
 }
 
 /** What the memory tools need from hardshell, beyond the workspace files. */

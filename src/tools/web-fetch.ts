@@ -36,7 +36,7 @@ const input = z.strictObject({
   maxChars: z.number().min(100).optional().describe(`Maximum characters to return (truncates when exceeded). Default ${DEFAULT_MAX_CHARS}, at most ${MAX_CHARS_CAP}.`),
 });
 
-const portFromContext = (ctx: ToolContext): WebFetchPort | undefined => (ctx as ToolContext & { webFetch?: WebFetchPort }).webFetch;
+const portFromContext = (ctx: ToolContext): WebFetchPort | undefined => ctx.webFetch;
 
 export function createWebFetchTool(port: (ctx: ToolContext) => WebFetchPort | undefined = portFromContext, egress: WebFetchEgress = {}): ToolDef<typeof input> {
   return {
