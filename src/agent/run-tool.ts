@@ -18,7 +18,8 @@ export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): P
   }
   try {
     const result = await tool.run(parsed.data, ctx);
-    return { ok: result.ok, output: cap(result.output), source: result.untrusted ?? (result.ok ? tool.untrustedSource?.(parsed.data) : undefined) };
+    const source = result.untrusted ?? (result.ok ? tool.untrustedSource?.(parsed.data) : undefined);
+    return { ok: result.ok, output: cap(result.output), ...(source ? { source } : {}) };
   } catch (err) {
     if (err instanceof ToolError) return { ok: false, output: err.message };
     return { ok: false, output: `${tool.name} failed: ${(err as Error)?.message ?? String(err)}` };

@@ -104,10 +104,13 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
   });
   const runner = redactingRunner(inner, redactor, audit, alerts);
   const openedStore = store;
+  let closed = false;
   return {
     loaded, config, home: paths.home, store: openedStore, sessions, tokens: new TokenStore(openedStore), runner,
     redactor, logger, log: logger.log, auditLog, audit, alerts,
     close: () => {
+      if (closed) return;
+      closed = true;
       auditLog?.close();
       logger.close();
       openedStore.close();

@@ -37,6 +37,7 @@ export class LogFile {
 
   /** pino calls this with each serialised line. */
   write(line: string): boolean {
+    if (this.fd < 0) return false;
     const clean = this.redact(line);
     const buf = Buffer.from(clean.endsWith('\n') ? clean : clean + '\n');
     if (this.size > 0 && this.size + buf.length > this.maxBytes) this.rotate();
@@ -46,7 +47,9 @@ export class LogFile {
   }
 
   close(): void {
+    if (this.fd < 0) return;
     closeSync(this.fd);
+    this.fd = -1;
   }
 
   /** The rotated files beside the current one, oldest first. */

@@ -2,6 +2,7 @@
 // they validate their own arguments, because the model that wrote them is untrusted.
 import type { z } from 'zod';
 import type { WebFetchPort } from './web-fetch.ts';
+import type { WebFetchPort } from './web-fetch.ts';
 
 export interface ToolContext {
   /** Absolute, real path of the agent's workspace: every file a tool touches lies inside it. */
@@ -11,6 +12,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** For the memory tools: where entries are recorded (the turn provides it). */
   memory?: MemoryPort;
+  /** For web_fetch: its allowlist and audit sink (the turn provides it; absent = nothing is reachable). */
+  webFetch?: WebFetchPort;
   /** For web_fetch: its allowlist and audit sink (the turn provides it; absent = nothing is reachable). */
   webFetch?: WebFetchPort;
 }

@@ -23,7 +23,7 @@ test('read returns the text, windows by line, and says how to continue', async (
   const lines = Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
   const place = await makePlace({ 'notes.txt': 'hello\nworld\n', 'ten.txt': lines, 'empty.txt': '' });
   t.after(() => place.cleanup());
-  assert.deepEqual(await place.call('read', { path: 'notes.txt' }), { ok: true, output: 'hello\nworld\n' });
+  assert.deepEqual(await place.call('read', { path: 'notes.txt' }), { ok: true, output: 'hello\nworld\n', source: 'file:notes.txt' });
   const part = await place.call('read', { path: 'ten.txt', offset: 3, limit: 2 });
   assert.equal(part.output, 'line 3\nline 4\n\n[showing lines 3-4 of 10; use offset=5 to continue]');
   assert.equal((await place.call('read', { path: 'ten.txt', offset: 9 })).output, 'line 9\nline 10\n');
@@ -117,7 +117,7 @@ test('grep finds lines with context, honours glob, case and literal, and skips .
     'node_modules/m/index.js': 'TODO in deps\n',
   });
   t.after(() => place.cleanup());
-  assert.deepEqual(await place.call('grep', { pattern: 'TODO' }), { ok: true, output: 'src/a.ts:2: // TODO: one' });
+  assert.deepEqual(await place.call('grep', { pattern: 'TODO' }), { ok: true, output: 'src/a.ts:2: // TODO: one', source: 'file:.' });
   assert.equal((await place.call('grep', { pattern: 'todo', ignoreCase: true })).output, 'src/a.ts:2: // TODO: one\nsrc/b.js:1: todo two');
   assert.equal((await place.call('grep', { pattern: 'todo', ignoreCase: true, glob: '*.js' })).output, 'src/b.js:1: todo two');
   assert.equal((await place.call('grep', { pattern: 'TODO', context: 1 })).output,
