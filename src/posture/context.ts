@@ -5,6 +5,7 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { delimiter, dirname, join, relative, resolve, sep } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { pathToFileURL } from 'node:url';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { configSchema, type Config } from '../config/schema.ts';
 import { resolveHome, statePaths, type StatePaths } from '../config/paths.ts';
@@ -205,7 +206,9 @@ function readStoreTokens(file: string): StoreToken[] | null {
   if (!existsSync(file)) return null;
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(file, { readOnly: true });
+    // With no -wal beside it nobody has the store open: read it as immutable, so the audit
+    // creates no -shm file. While the gateway runs, read through its WAL like any reader.
+    db = existsSync(`${file}-wal`) ? new DatabaseSync(file, { readOnly: true }) : new DatabaseSync(new URL(`${pathToFileURL(file).href}?immutable=1`), { readOnly: true });
     const rows = db.prepare('SELECT name, scopes, created_at, expires_at FROM tokens').all() as Array<Record<string, string | null>>;
     return rows.map((r) => ({ name: String(r.name), scopes: safeJson(r.scopes), createdAt: String(r.created_at), expiresAt: r.expires_at ?? null }));
   } catch {

@@ -37,10 +37,16 @@ export function applyFixes(findings: Finding[], now: Date = new Date()): FixResu
     }
     return b;
   };
+  // Several findings may chmod one path (world- and group-writable): apply the strictest once.
+  const strictest = new Map<string, number>();
+  for (const f of fixable(findings)) {
+    const a = f.action!;
+    if (a.kind === 'chmod') strictest.set(a.path, (strictest.get(a.path) ?? 0o7777) & a.mode);
+  }
   const done = new Set<string>();
   const results: FixResult[] = [];
   for (const f of fixable(findings)) {
-    const a = f.action!;
+    const a: FixAction = f.action!.kind === 'chmod' ? { ...f.action!, mode: strictest.get(f.action!.path)! } : f.action!;
     const key = JSON.stringify(a);
     if (done.has(key)) continue;
     done.add(key);

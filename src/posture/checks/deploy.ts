@@ -90,12 +90,12 @@ function unitChecks(): Check[] {
     const m = [...text.matchAll(new RegExp(`^\\s*${name}\\s*=\\s*(.*)$`, 'gm'))];
     return m.length ? m[m.length - 1][1].trim() : undefined;
   };
-  const unit = (id: string, severity: Check['severity'], title: string, why: string, fix: string, test: (text: string, ctx: AuditContext) => string | FindingDraft | undefined): Check => ({
+  const unit = (id: string, severity: Check['severity'], title: string, why: string, fix: string, test: (text: string, ctx: AuditContext, file: string) => string | FindingDraft | undefined): Check => ({
     id, family: F, severity, title, why, fix,
     run: (ctx) => ctx.systemdUnits().flatMap((file) => {
       const text = ctx.read(file);
       if (text === null) return [];
-      const r = test(text, ctx);
+      const r = test(text, ctx, file);
       return r === undefined ? [] : [typeof r === 'string' ? { message: r, file } : { file, ...r }];
     }),
   });
@@ -131,10 +131,11 @@ function unitChecks(): Check[] {
     unit('deploy.systemd.environment_file_permissions', 'high', 'systemd EnvironmentFile readable by other users',
       'It usually holds the keys the unit needs.',
       'chmod 600 the EnvironmentFile.',
-      (t, ctx) => {
+      (t, ctx, unitFile) => {
         const f = directive(t, 'EnvironmentFile')?.replace(/^-/, '');
-        const s = f ? ctx.stat(f.startsWith('/') ? ctx.host(f.slice(1)) : f) : null;
-        const path = f ? (f.startsWith('/') ? ctx.host(f.slice(1)) : f) : '';
+        // A unit installed under the host root names host paths; one in the project, real ones.
+        const path = f ? (unitFile.startsWith(ctx.host('')) && ctx.host('') !== '/' ? ctx.host(f.slice(1)) : f) : '';
+        const s = path ? ctx.stat(path) : null;
         return s?.isFile() && (s.mode & 0o077) ? { message: `${path} has mode ${octal(mode(s))}`, fix: `chmod 600 ${path}`, action: { kind: 'chmod', path, mode: 0o600 } } : undefined;
       }),
   ];
