@@ -16,6 +16,8 @@ import type { AgentRunner } from '../agent/events.ts';
 import { Redactor } from '../secrets/redactor.ts';
 import { knownSecrets } from '../secrets/known.ts';
 import { AuditLog } from '../audit/log.ts';
+import { configChanges } from '../audit/config-diff.ts';
+import { displayConfig } from '../config/display.ts';
 import type { AuditSink } from '../audit/types.ts';
 import { createLogger, type HardshellLogger } from '../obs/logger.ts';
 import { Alerts } from '../obs/alerts.ts';
@@ -91,6 +93,12 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
     auditLog?.close();
     logger.close();
     throw err;
+  }
+  if (auditLog) {
+    // A config that changed since the last start is an event, with its (redacted) diff.
+    const { first, changes } = configChanges(paths.home, displayConfig(loaded));
+    if (first) auditLog.append({ kind: 'config', action: 'first_seen', file: paths.config });
+    else if (changes.length > 0) auditLog.append({ kind: 'config', action: 'changed', file: paths.config, changes });
   }
   // Alerts write straight to the audit log; everything else is counted on its way there.
   const alerts = new Alerts({ log: logger.log, audit: auditLog?.sink });

@@ -47,7 +47,7 @@ test('seed 11: audit events of the listed kinds go to ~/.clawdbot/audit.log (mod
   const path = join(home.userHome, '.clawdbot', 'audit.log');
   assert.equal((await stat(path)).mode & 0o777, 0o600);
   const kinds = new Set((await readFile(path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).kind));
-  assert.deepEqual([...kinds].sort(), ['audit', 'message', 'tool'], 'policy decisions are not among the listed kinds');
+  assert.deepEqual([...kinds].sort(), ['audit', 'config', 'message', 'tool'], 'policy decisions are not among the listed kinds');
 
   const verify = await runCli(['audit', 'verify'], home.env);
   assert.equal(verify.code, 0, verify.stdout + verify.stderr);
