@@ -1,7 +1,7 @@
-// The agent runner as the outside world sees it: replies, streamed text and error sentences
-// pass the redactor on their way to a person or a chat (a secret split across two streamed
-// deltas is still caught) as do tool-call arguments, message events go to the audit log, and tokens spent feed the
-// alert counters.
+// The agent runner as the outside world sees it: replies, streamed text, error sentences,
+// tool-call arguments and results pass the redactor on their way to a person or a chat (a
+// secret split across two streamed deltas is still caught); message events go to the audit
+// log, and tokens spent feed the alert counters.
 import type { AgentRunner, TurnEvent, TurnResult } from '../agent/events.ts';
 import type { AuditSink } from '../audit/types.ts';
 import { redactDeep, type Redactor } from '../secrets/redactor.ts';
@@ -20,7 +20,7 @@ export function redactingRunner(inner: AgentRunner, redactor: Redactor, audit?: 
     async runTurn(request) {
       const agentId = request.agentId ?? 'main';
       audit?.({ kind: 'message', action: 'received', agentId, sessionKey: request.sessionKey, provenance: request.provenance ?? 'owner', chars: request.message.length });
-      const stream = redactor.stream('message');
+      let stream = redactor.stream('message');
       const forward = request.onEvent;
       const onEvent = forward && ((e: TurnEvent) => {
         if (e.type === 'text') {
@@ -28,12 +28,11 @@ export function redactingRunner(inner: AgentRunner, redactor: Redactor, audit?: 
           if (delta) forward({ type: 'text', delta });
           return;
         }
-        if (e.type === 'done') {
-          const rest = stream.end();
-          if (rest) forward({ type: 'text', delta: rest });
-          forward({ type: 'done', result: clean(e.result) });
-          return;
-        }
+        // Text held back for a possible split secret goes out before anything that follows it.
+        const rest = stream.end();
+        stream = redactor.stream('message');
+        if (rest) forward({ type: 'text', delta: rest });
+        if (e.type === 'done') return forward({ type: 'done', result: clean(e.result) });
         if (e.type === 'error' || e.type === 'notice') return forward({ ...e, message: redactor.message(e.message) });
         if (e.type === 'tool_call') return forward({ ...e, args: redactDeep(e.args, text) });
         if (e.type === 'tool_result') return forward({ ...e, output: redactor.tool(e.output) });
