@@ -23,13 +23,17 @@ export function knownSecrets(config: Config, env: NodeJS.ProcessEnv, home?: stri
   const secrets: KnownSecret[] = [];
   const problems: string[] = [];
   const provider = secretProvider(config, env, home);
-  for (const name of provider.names()) {
-    try {
-      const value = provider.get(name);
-      if (value) secrets.push({ name, value });
-    } catch (err) {
-      if (provider.kind === 'store') throw err;
-      problems.push((err as Error).message);
+  if (provider.all) {
+    // The store: all or nothing, and a store that will not open stops everything.
+    secrets.push(...provider.all().filter((s) => s.value));
+  } else {
+    for (const name of provider.names()) {
+      try {
+        const value = provider.get(name);
+        if (value) secrets.push({ name, value });
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
     }
   }
   const add = (name: string, raw: string | undefined) => {

@@ -5,6 +5,8 @@ export interface SecretProvider {
   get(name: string): string | undefined;
   /** Every secret's name. */
   names(): string[];
+  /** Every secret at once, where the provider can do that cheaper than name by name. */
+  all?(): { name: string; value: string }[];
   /** A sentence saying how to provide the secret `name`. */
   whereToSet(name: string): string;
 }

@@ -52,14 +52,18 @@ export class SecretStore {
     const doc = this.open();
     const entry = doc?.data.secrets[name];
     if (!doc || !entry) return undefined;
-    return unseal(entry, doc.key, aadFor(name), `the secret "${name}" in ${this.file} cannot be decrypted: the file was changed or damaged; set it again with "hardshell secrets set ${name}"`);
+    return this.unsealEntry(doc.key, name, entry);
   }
 
-  /** Every value at once; all or nothing. */
+  /** Every value at once (the file read and the key derived once); all or nothing. */
   all(): { name: string; value: string }[] {
     const doc = this.open();
     if (!doc) return [];
-    return Object.keys(doc.data.secrets).sort().map((name) => ({ name, value: this.get(name)! }));
+    return Object.keys(doc.data.secrets).sort().map((name) => ({ name, value: this.unsealEntry(doc.key, name, doc.data.secrets[name]) }));
+  }
+
+  private unsealEntry(key: Buffer, name: string, entry: Sealed): string {
+    return unseal(entry, key, aadFor(name), `the secret "${name}" in ${this.file} cannot be decrypted: the file was changed or damaged; set it again with "hardshell secrets set ${name}"`);
   }
 
   /** Adds or replaces a secret. Returns whether it existed before. */
@@ -195,6 +199,7 @@ export function storeProvider(home: string, env: NodeJS.ProcessEnv): SecretProvi
   const store = new SecretStore(home, env);
   return {
     kind: 'store',
+    all: () => store.all(),
     get: (name) => store.get(name),
     names: () => store.list().map((s) => s.name),
     whereToSet: (name) => `store it with "hardshell secrets set ${name}" (the value is read from stdin)`,
