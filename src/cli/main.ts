@@ -11,6 +11,7 @@ import { register as sessions } from './sessions.ts';
 import { register as approvals } from './approvals.ts';
 import { register as policy } from './policy.ts';
 import { register as security } from './security.ts';
+import { register as doctor } from './doctor.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hardshell')

@@ -14,8 +14,9 @@ function dockerPresent(ctx: AuditContext): boolean {
 function podmanPresent(ctx: AuditContext): boolean {
   return Boolean(ctx.which('podman'));
 }
+/** Where the sandbox room looks for bwrap: the usual folders, then PATH. */
 function bwrapPresent(ctx: AuditContext): boolean {
-  return Boolean(ctx.which('bwrap'));
+  return ['usr/bin', 'usr/local/bin', 'bin'].some((d) => ctx.stat(ctx.host(`${d}/bwrap`))?.isFile()) || Boolean(ctx.which('bwrap'));
 }
 
 export const sandboxChecks: Check[] = [
