@@ -18,7 +18,7 @@ export function buildProgram(): Command {
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, memory, config, security, approvals, policy]) register(program);
+  for (const register of [init, gateway, agent, chat, sessions, memory, config, security, doctor, approvals, policy]) register(program);
   return program;
 }
 
