@@ -22,6 +22,7 @@ import type { AuditSink } from '../audit/types.ts';
 import { createLogger, type HardshellLogger } from '../obs/logger.ts';
 import { Alerts } from '../obs/alerts.ts';
 import { redactingRunner } from '../obs/redacting-runner.ts';
+import { UserError } from './io.ts';
 import { runtimeApprover, type RuntimeApproverOptions } from './approvals.ts';
 
 export interface Runtime {
@@ -60,6 +61,16 @@ export function auditLogPath(config: Pick<Config, 'security'>, home: string, env
   return p ? resolveConfigPath(p, home, env) : join(home, 'audit.log');
 }
 
+/** Opening the audit log failed: say which file and what to do (the command does not run without it). */
+function openAuditLogOrSay(path: string, open: () => AuditLog): AuditLog {
+  try {
+    return open();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new UserError(`cannot open the audit log ${path} (${code}): check that its folder exists and is yours, or change security.audit.path; hardshell does not run without its audit log (security.audit.enabled: false turns it off)`);
+  }
+}
+
 export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeOptions = {}): Runtime {
   const loaded = loadConfig({ env });
   const { paths, config } = loaded;
@@ -79,14 +90,14 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
   let store: Store | undefined;
   try {
     if (config.security.audit.enabled) {
-      auditLog = new AuditLog({
+      auditLog = openAuditLogOrSay(auditLogPath(config, paths.home, loaded.env), () => new AuditLog({
         path: auditLogPath(config, paths.home, loaded.env),
         home: paths.home,
         kinds: config.security.audit.events,
         // Audit events keep tool arguments: key formats are removed there whatever the mode.
         redact: (s) => redactor.tool(s),
         onProblem: (message) => logger.log({ level: 'warn', msg: message }),
-      });
+      }));
     }
     store = openStore(paths.store);
   } catch (err) {
