@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.ts';
 import { openStore } from '../store/db.ts';
 import { TokenStore } from '../edge/tokens.ts';
 import { printJson, say, UserError } from './io.ts';
+import { isPreset, presetConfigText, PRESETS, PRESET_TIER, type Preset } from '../posture/presets.ts';
 
 export const OWNER_TOKEN = 'owner';
 
@@ -29,8 +30,10 @@ export function register(program: Command): void {
   program.command('init')
     .description('set up the state folder: config with the secure defaults, workspace, store and a gateway token')
     .option('--json', 'print JSON: {home, config, workspace, token?, created}')
-    .action((opts: { json?: boolean }) => {
-      const result = initStateFolder(process.env);
+    .option('--preset <name>', `write the config for one of seed 003's tiers: ${PRESETS.map((p) => `${p} (${PRESET_TIER[p]})`).join(', ')}`)
+    .action((opts: { json?: boolean; preset?: string }) => {
+      if (opts.preset !== undefined && !isPreset(opts.preset)) throw new UserError(`--preset takes ${PRESETS.join(', ')}; got "${opts.preset}"`);
+      const result = initStateFolder(process.env, { preset: opts.preset as Preset | undefined });
       if (opts.json) {
         const { warnings: _, ...out } = result;
         printJson(out);
@@ -41,14 +44,17 @@ export function register(program: Command): void {
     });
 }
 
-export function initStateFolder(env: NodeJS.ProcessEnv): InitResult {
+export function initStateFolder(env: NodeJS.ProcessEnv, opts: { preset?: Preset } = {}): InitResult {
   const paths = statePaths(resolveHome(env));
   const created: string[] = [];
   const warnings: string[] = [];
   if (makeDir(paths.home, 'state folder')) created.push('home');
   else warnIfOpen(paths.home, 0o700, warnings);
-  if (makeFile(paths.config, defaultConfigText())) created.push('config');
-  else warnIfOpen(paths.config, 0o600, warnings);
+  if (makeFile(paths.config, opts.preset ? presetConfigText(opts.preset) : defaultConfigText())) created.push('config');
+  else {
+    warnIfOpen(paths.config, 0o600, warnings);
+    if (opts.preset) warnings.push(`--preset ${opts.preset} was not applied: ${paths.config} already exists and is never overwritten`);
+  }
   if (makeDir(paths.workspace, 'workspace')) created.push('workspace');
   const token = ensureStoreAndToken(paths, created);
   checkConfig(paths, env, warnings);
