@@ -82,7 +82,7 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
     file: logFilePath(config, paths.home, loaded.env),
     level: config.logging.level,
     retentionDays: config.logging.retention.days,
-    redact: (line) => redactor.message(line),
+    redact: (line) => redactor.log(line),
     echo: opts.echoLog ? (line) => process.stderr.write(line.endsWith('\n') ? line : line + '\n') : undefined,
   });
   for (const problem of known.problems) logger.log({ level: 'warn', msg: `a secret could not be read: ${problem}` });

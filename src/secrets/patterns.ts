@@ -26,19 +26,28 @@ const FORMATS: Format[] = [
 
 export const PATTERN_NAMES = FORMATS.map((f) => f.name);
 
-const COMBINED = new RegExp(FORMATS.map((f, i) => `(?<p${i}>${f.source})`).join('|'), 'g');
+/**
+ * Formats that are always credentials and never content anyone needs in a log: hardshell's own
+ * tokens, Authorization headers and private keys. Log lines lose these even in "tools" mode.
+ */
+export const CORE_PATTERN_NAMES = ['private-key', 'auth-header', 'bearer-token', 'hardshell-token'];
 
-/** Replaces every well-known credential in text with `[REDACTED:<format>]`. */
-export function redactPatterns(text: string): string {
-  COMBINED.lastIndex = 0;
-  return text.replace(COMBINED, (...args) => {
+function compile(formats: Format[]): (text: string) => string {
+  const combined = new RegExp(formats.map((f, i) => `(?<p${i}>${f.source})`).join('|'), 'g');
+  return (text) => text.replace(combined, (...args) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;
-    for (let i = 0; i < FORMATS.length; i++) {
+    for (let i = 0; i < formats.length; i++) {
       const found = groups[`p${i}`];
       if (found === undefined) continue;
-      const kept = FORMATS[i].keep?.exec(found)?.[0] ?? '';
-      return `${kept}[REDACTED:${FORMATS[i].name}]`;
+      const kept = formats[i].keep?.exec(found)?.[0] ?? '';
+      return `${kept}[REDACTED:${formats[i].name}]`;
     }
     return '[REDACTED:pattern]';
   });
 }
+
+/** Replaces every well-known credential in text with `[REDACTED:<format>]`. */
+export const redactPatterns = compile(FORMATS);
+
+/** Only the core formats (CORE_PATTERN_NAMES). */
+export const redactCorePatterns = compile(FORMATS.filter((f) => CORE_PATTERN_NAMES.includes(f.name)));

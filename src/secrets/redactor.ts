@@ -5,7 +5,7 @@
 // There is no "off".
 import { MultiScanner, type Hit, type Needle } from './scan.ts';
 import { secretForms } from './encodings.ts';
-import { redactPatterns } from './patterns.ts';
+import { redactCorePatterns, redactPatterns } from './patterns.ts';
 
 export interface KnownSecret {
   name: string;
@@ -53,6 +53,15 @@ export class Redactor {
   message(text: string): string {
     const known = this.known(text);
     return this.mode === 'all' ? redactPatterns(known) : known;
+  }
+
+  /**
+   * A log line: known values, hardshell's own tokens, Authorization headers and private keys
+   * always, every format with "all".
+   */
+  log(text: string): string {
+    const known = this.known(text);
+    return this.mode === 'all' ? redactPatterns(known) : redactCorePatterns(known);
   }
 
   redact(text: string, kind: TextKind): string {

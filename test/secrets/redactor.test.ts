@@ -102,3 +102,12 @@ test('no secrets, no change; very short values are matched only as themselves', 
   assert.equal(short.message(b64), b64, 'encoded forms under 8 characters would match by chance');
   assert.equal(new Redactor([{ name: 'X', value: 'ab' }]).message('ab'), 'ab', 'under 4 characters is not a secret worth the name');
 });
+
+test('log lines always lose hardshell tokens, Authorization headers and private keys; other formats only with "all"', () => {
+  const token = 'hs_' + randomBytes(32).toString('base64url');
+  const line = `{"msg":"auth header Authorization: Bearer abcdefghijklmnop12 token ${token} key sk-ant-api03-${'x'.repeat(30)}"}`;
+  const out = new Redactor([]).log(line);
+  assert.ok(!out.includes(token) && !out.includes('abcdefghijklmnop12'));
+  assert.match(out, /sk-ant-api03-x+/, 'mode "tools" leaves other formats in logs');
+  assert.doesNotMatch(new Redactor([], 'all').log(line), /sk-ant-api03/);
+});
