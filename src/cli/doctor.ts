@@ -1,6 +1,6 @@
 // `hardshell doctor`: is everything this install needs here and working, with a fix for each failure.
 import type { Command } from 'commander';
-import { runDoctor, type DoctorStatus } from '../posture/doctor.ts';
+import type { DoctorStatus } from '../posture/doctor.ts';
 import { printJson, say } from './io.ts';
 
 const MARK: Record<DoctorStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
@@ -11,6 +11,8 @@ export function register(program: Command): void {
     .option('--json', 'print the results as JSON')
     .option('--offline', 'do not contact the model provider')
     .action(async (opts: { json?: boolean; offline?: boolean }) => {
+      // Loaded on use: the sandbox and egress modules are not needed by other commands.
+      const { runDoctor } = await import('../posture/doctor.ts');
       const items = await runDoctor({ env: process.env, offline: opts.offline });
       const failed = items.filter((i) => i.status === 'fail').length;
       if (opts.json) {

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { openRuntime } from './runtime.ts';
 import { startGateway } from '../edge/server.ts';
 import { UserError } from './io.ts';
-import { gateMessage, startupGate } from '../posture/gate.ts';
 
 export function register(program: Command): void {
   program.command('gateway')
@@ -13,6 +12,7 @@ export function register(program: Command): void {
     .option('--accept-risk <check-id>', 'start even though this critical security check fails (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .action(async (opts: { port?: number; bind?: string; acceptRisk: string[] }) => {
       // The critical checks of `hardshell security audit` run first: no insecure start.
+      const { gateMessage, startupGate } = await import('../posture/gate.ts');
       const gate = startupGate({ env: process.env, bind: opts.bind, acceptRisk: opts.acceptRisk });
       if (gate.refused.length > 0) throw new UserError(gateMessage(gate.refused));
       for (const f of gate.accepted) process.stderr.write(`warning: starting despite ${f.id} (accepted with --accept-risk): ${f.message}\n`);

@@ -1,13 +1,11 @@
 // `hardshell security audit`: checks of the effective configuration, the file system, the
 // deployment files here and the host; `--fix` applies the safe remediations.
+// The posture modules load only when the command runs, so other commands do not pay for them.
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { buildContext, type AuditOptions } from '../posture/context.ts';
-import { exitCodeFor, runAudit, type AuditReport } from '../posture/runner.ts';
-import { renderHuman, renderJson, renderSarif } from '../posture/report.ts';
-import { applyFixes, fixable, type FixResult } from '../posture/fixes.ts';
-import { runDeepChecks } from '../posture/deep.ts';
-import { SEVERITIES, severityRank } from '../posture/types.ts';
+import type { AuditOptions } from '../posture/context.ts';
+import type { AuditReport } from '../posture/runner.ts';
+import type { FixResult } from '../posture/fixes.ts';
 import { say } from './io.ts';
 
 interface AuditFlags {
@@ -43,6 +41,9 @@ export function register(program: Command): void {
 }
 
 async function audit(flags: AuditFlags): Promise<number> {
+  const [{ exitCodeFor }, { renderHuman, renderJson, renderSarif }, { applyFixes }] = await Promise.all([
+    import('../posture/runner.ts'), import('../posture/report.ts'), import('../posture/fixes.ts'),
+  ]);
   const opts: AuditOptions = { env: process.env, projectDir: flags.dir, hostRoot: flags.hostRoot, file: flags.config };
   let report = await fullReport(opts, flags);
   let fixes: FixResult[] | undefined;
@@ -63,9 +64,13 @@ async function audit(flags: AuditFlags): Promise<number> {
 }
 
 async function fullReport(opts: AuditOptions, flags: AuditFlags): Promise<AuditReport> {
+  const [{ buildContext }, { runAudit }, { SEVERITIES, severityRank }] = await Promise.all([
+    import('../posture/context.ts'), import('../posture/runner.ts'), import('../posture/types.ts'),
+  ]);
   const ctx = buildContext(opts);
   const report = runAudit(ctx, { skip: flags.skip });
   if (flags.deep && ctx.loaded) {
+    const { runDeepChecks } = await import('../posture/deep.ts');
     report.findings.push(...await runDeepChecks(ctx));
     report.findings.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
     for (const s of SEVERITIES) report.counts[s] = report.findings.filter((f) => f.severity === s).length;
@@ -81,5 +86,3 @@ function printFixes(fixes: FixResult[]): void {
   }
   say('');
 }
-
-export { fixable };
