@@ -8,17 +8,19 @@ import { register as gateway } from './gateway.ts';
 import { register as init } from './init.ts';
 import { register as memory } from './memory.ts';
 import { register as sessions } from './sessions.ts';
-import { register as approvals } from './approvals.ts';
-import { register as policy } from './policy.ts';
 import { register as security } from './security.ts';
 import { register as doctor } from './doctor.ts';
+import { register as approvals } from './approvals.ts';
+import { register as policy } from './policy.ts';
+import { register as secrets } from './secrets.ts';
+import { register as audit } from './audit.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hardshell')
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, memory, config, security, doctor, approvals, policy]) register(program);
+  for (const register of [init, gateway, agent, chat, sessions, memory, config, secrets, audit, approvals, policy, security, doctor]) register(program);
   return program;
 }
 
