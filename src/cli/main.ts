@@ -10,6 +10,7 @@ import { register as memory } from './memory.ts';
 import { register as sessions } from './sessions.ts';
 import { register as security } from './security.ts';
 import { register as doctor } from './doctor.ts';
+import { register as migrate } from './migrate.ts';
 import { register as approvals } from './approvals.ts';
 import { register as policy } from './policy.ts';
 import { register as secrets } from './secrets.ts';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, memory, config, secrets, audit, approvals, policy, security, doctor]) register(program);
+  for (const register of [init, gateway, agent, chat, sessions, memory, config, secrets, audit, approvals, policy, security, doctor, migrate]) register(program);
   return program;
 }
 

@@ -18,6 +18,7 @@ interface AuditFlags {
   hostRoot?: string;
   config?: string;
   verbose?: boolean;
+  openclaw?: string | true;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--dir <folder>', 'where to look for Dockerfile, compose files and systemd units (default: the current folder)')
     .option('--config <file>', 'audit this config file instead of the state folder\'s hardshell.json')
     .option('--host-root <folder>', 'read host files (/etc/ssh, /proc, ...) under this folder, e.g. a mounted image')
+    .option('--openclaw [folder]', 'audit an OpenClaw install instead (its openclaw.json, .env, state modes, compose files; default ~/.openclaw)')
     .option('-v, --verbose', 'also show info findings')
     .action(async (flags: AuditFlags) => {
       process.exitCode = await audit(flags);
@@ -44,7 +46,7 @@ async function audit(flags: AuditFlags): Promise<number> {
   const [{ exitCodeFor }, { renderHuman, renderJson, renderSarif }, { applyFixes }] = await Promise.all([
     import('../posture/runner.ts'), import('../posture/report.ts'), import('../posture/fixes.ts'),
   ]);
-  const opts: AuditOptions = { env: process.env, projectDir: flags.dir, hostRoot: flags.hostRoot, file: flags.config };
+  const opts: AuditOptions = { env: process.env, projectDir: flags.dir, hostRoot: flags.hostRoot, file: flags.config, openclaw: flags.openclaw };
   let report = await fullReport(opts, flags);
   let fixes: FixResult[] | undefined;
   if (flags.fix) {

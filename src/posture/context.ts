@@ -14,6 +14,7 @@ import { scanPositions, type PositionMap } from '../config/positions.ts';
 import { formatKeyPath, type KeyPath } from '../config/keypath.ts';
 import { isIgnoredByGit } from './gitignore.ts';
 import { parseCompose, type ComposeFile } from './compose.ts';
+import { loadOpenClaw, readOpenClaw, type OpenClawInstall } from './openclaw.ts';
 
 export interface AuditOptions {
   env?: NodeJS.ProcessEnv;
@@ -30,6 +31,8 @@ export interface AuditOptions {
   now?: Date;
   /** The address the gateway will listen on when it differs from gateway.bind (--bind). */
   bind?: string;
+  /** Audit an OpenClaw install instead: its state folder (default ~/.openclaw). */
+  openclaw?: string | true;
 }
 
 export interface StoreToken { name: string; scopes: string[]; createdAt: string; expiresAt: string | null }
@@ -39,6 +42,8 @@ export class NoConfig extends Error {}
 
 export interface AuditContext {
   env: NodeJS.ProcessEnv;
+  /** Set when auditing an OpenClaw install (its config read through the migration). */
+  openclaw?: OpenClawInstall;
   paths: StatePaths;
   loaded: LoadedConfig | null;
   configError: Error | null;
@@ -85,12 +90,21 @@ export function buildContext(opts: AuditOptions = {}): AuditContext {
   const home = opts.home ?? resolveHome(env);
   let loaded: LoadedConfig | null = null;
   let configError: Error | null = null;
-  try {
-    loaded = loadConfig({ env, home, file: opts.file });
-  } catch (err) {
-    configError = err as Error;
+  let openclaw: OpenClawInstall | undefined;
+  let paths: StatePaths;
+  if (opts.openclaw !== undefined) {
+    openclaw = readOpenClaw(opts.openclaw === true ? undefined : opts.openclaw, env);
+    const oc = loadOpenClaw(openclaw, env);
+    ({ loaded, paths } = oc);
+    configError = oc.error;
+  } else {
+    try {
+      loaded = loadConfig({ env, home, file: opts.file });
+    } catch (err) {
+      configError = err as Error;
+    }
+    paths = loaded?.paths ?? fallbackPaths(home, opts.file);
   }
-  const paths = loaded?.paths ?? fallbackPaths(home, opts.file);
   const statCache = new Map<string, Stats | null>();
   const lstatCache = new Map<string, Stats | null>();
   const readCache = new Map<string, string | null>();
@@ -123,7 +137,7 @@ export function buildContext(opts: AuditOptions = {}): AuditContext {
     .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
 
   const ctx: AuditContext = {
-    env, paths, loaded, configError, rawText,
+    env, paths, loaded, configError, rawText, openclaw,
     cfg: () => {
       if (!loaded) throw new NoConfig();
       return loaded.config;

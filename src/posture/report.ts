@@ -2,6 +2,8 @@
 // JSON for scripts, and SARIF 2.1.0 for code-scanning tools.
 import { pathToFileURL } from 'node:url';
 import { allChecks } from './checks/index.ts';
+import { openclawChecks } from './openclaw.ts';
+import { deepChecks } from './deep.ts';
 import { SEVERITIES, type Finding, type Severity } from './types.ts';
 import type { AuditReport } from './runner.ts';
 
@@ -11,7 +13,7 @@ export function renderHuman(report: AuditReport, opts: { colour: boolean; verbos
   const c = (s: Severity, text: string) => (opts.colour ? `${COLOURS[s]}${text}\x1b[0m` : text);
   const bold = (text: string) => (opts.colour ? `\x1b[1m${text}\x1b[0m` : text);
   const out: string[] = [];
-  out.push(bold(`hardshell security audit — ${report.configFile}`));
+  out.push(bold(`hardshell security audit — ${report.configFile}${report.openclaw ? ' (OpenClaw install, read through hardshell migrate openclaw)' : ''}`));
   out.push(`${report.checksRun} checks run${report.skipped.length ? `, ${report.skipped.length} skipped` : ''}; deployment files from ${report.projectDir}`);
   out.push('');
   for (const sev of SEVERITIES) {
@@ -53,7 +55,7 @@ const SARIF_SCORE: Record<Severity, string> = { critical: '9.5', high: '8.0', me
 
 export function renderSarif(report: AuditReport): string {
   const used = new Set(report.findings.map((f) => f.id));
-  const rules = allChecks.filter((c) => used.has(c.id));
+  const rules = [...allChecks, ...deepChecks, ...openclawChecks].filter((c) => used.has(c.id));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -8,7 +8,7 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export const FAMILIES = [
   'config', 'gateway', 'auth', 'network', 'channels', 'tools', 'sandbox', 'egress', 'secrets',
-  'logging', 'memory', 'skills', 'browser', 'budgets', 'backups', 'deploy', 'host', 'fs',
+  'logging', 'memory', 'skills', 'browser', 'budgets', 'backups', 'deploy', 'host', 'fs', 'openclaw',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 

@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allChecks } from '../../src/posture/checks/index.ts';
 import { deepChecks } from '../../src/posture/deep.ts';
+import { openclawChecks } from '../../src/posture/openclaw.ts';
 
 const doc = readFileSync(join(import.meta.dirname, '../../docs/security-audit.md'), 'utf8');
 
 test('at least 120 checks, unique dotted ids that start with their family', () => {
-  const checks = [...allChecks, ...deepChecks];
+  const checks = [...allChecks, ...deepChecks, ...openclawChecks];
   assert.ok(allChecks.length >= 120, `${allChecks.length}`);
   assert.equal(new Set(checks.map((c) => c.id)).size, checks.length);
   for (const c of checks) {
@@ -20,7 +21,7 @@ test('at least 120 checks, unique dotted ids that start with their family', () =
 });
 
 test('docs/security-audit.md documents every check id with its severity', () => {
-  for (const c of [...allChecks, ...deepChecks]) {
+  for (const c of [...allChecks, ...deepChecks, ...openclawChecks]) {
     assert.ok(doc.includes(`| \`${c.id}\` | ${c.severity} |`), `${c.id} (${c.severity}) is in docs/security-audit.md`);
   }
 });

@@ -34,7 +34,10 @@ function tokAt(ctx: AuditContext, t: Tok, message: string): FindingDraft {
   if (t.name !== 'env') return at(ctx, t.path, message);
   const name = TOKEN_VARS.find((v) => ctx.env[v]) ?? 'GATEWAY_TOKEN';
   const fromFile = ctx.read(ctx.paths.envFile)?.includes(`${name}=`);
-  return { message: message.replace('token env', `token in ${name}`), file: fromFile ? ctx.paths.envFile : 'environment', key: name };
+  return {
+    message: message.replace('token env', `token in ${name}`), file: fromFile ? ctx.paths.envFile : 'environment', key: name,
+    fix: `Replace ${name} ${fromFile ? `in ${ctx.paths.envFile}` : 'in the environment'} with a long random value (openssl rand -base64 32), or remove it and use the stored token hardshell init makes.`,
+  };
 }
 
 export const authChecks: Check[] = [
