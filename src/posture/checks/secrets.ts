@@ -30,13 +30,15 @@ function lineOfText(text: string, index: number): number {
   return text.slice(0, index).split('\n').length;
 }
 
-function walkWorkspace(ctx: AuditContext, root: string, depth: number, out: string[]): void {
-  if (depth < 0 || out.length > 200) return;
+/** Looks three levels deep and at most 5000 entries, so a huge workspace cannot stall the audit. */
+function walkWorkspace(ctx: AuditContext, root: string, depth: number, out: string[], budget = { left: 5000 }): void {
+  if (depth < 0 || out.length > 200 || budget.left <= 0) return;
   for (const name of ctx.list(root)) {
+    if (--budget.left <= 0) return;
     if (name === 'node_modules' || name === '.git') continue;
     const p = join(root, name);
     const s = ctx.lstat(p);
-    if (s?.isDirectory()) walkWorkspace(ctx, p, depth - 1, out);
+    if (s?.isDirectory()) walkWorkspace(ctx, p, depth - 1, out, budget);
     else if (s?.isFile() && SECRETY_FILE.test(name)) out.push(p);
   }
 }
