@@ -10,10 +10,16 @@ export interface GateResult {
   accepted: Finding[];
 }
 
+/**
+ * Left out of the gate: an invalid config (the loader reports it itself, every problem with
+ * its line), and deployment files in the current folder, which may describe other services
+ * than the gateway being started (`security audit` still reports them).
+ */
+export const GATE_SKIP = ['config.invalid', 'deploy'];
+
 export function startupGate(opts: AuditOptions & { acceptRisk?: string[] }): GateResult {
   const ctx = buildContext(opts);
-  // An invalid config is reported by the loader itself, with every problem and its line.
-  const report = runAudit(ctx, { severities: ['critical'], skip: ['config.invalid'] });
+  const report = runAudit(ctx, { severities: ['critical'], skip: GATE_SKIP });
   const accept = opts.acceptRisk ?? [];
   const accepted = report.findings.filter((f) => accept.some((a) => matchesSelector(f.id, a)));
   return { refused: report.findings.filter((f) => !accepted.includes(f)), accepted };

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { BIN } from '../fixtures/cli.ts';
-import { buildContext } from '../../src/posture/context.ts';
-import { runAudit } from '../../src/posture/runner.ts';
+import { startupGate } from '../../src/posture/gate.ts';
 import { build, loadCases, type Built } from './harness.ts';
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -26,8 +25,7 @@ function gateway(b: Built, args: string[] = []): Promise<Run> {
 
 /** What the gateway's gate sees: the real host and user, the project folder as cwd. */
 function criticals(b: Built) {
-  const ctx = buildContext({ env: b.env, home: b.home, projectDir: b.project });
-  return runAudit(ctx, { severities: ['critical'], skip: ['config.invalid'] }).findings;
+  return startupGate({ env: b.env, home: b.home, projectDir: b.project }).refused;
 }
 
 const cases = loadCases();
@@ -54,6 +52,13 @@ for (const c of cases) {
 
 test('at least ten critical setups were refused', () => {
   assert.ok(tested >= 10, `${tested}`);
+});
+
+test('deployment files in the current folder do not stop the gateway (the audit reports them)', async (t) => {
+  const b = build(cases.find((x) => x.name.startsWith('45-compose-insecure'))!);
+  t.after(b.cleanup);
+  const res = await gateway(b);
+  assert.match(res.stdout, /listening on/, res.stderr);
 });
 
 test('--accept-risk names a critical check and the gateway starts, with a warning', async (t) => {
