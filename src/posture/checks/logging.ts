@@ -1,10 +1,19 @@
 // Logging and audit: is the audit log on and complete, logs at a safe level, files private.
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { verifyAuditLog } from '../../audit/verify.ts';
+import type { AuditContext } from '../context.ts';
 import { AUDIT_KINDS } from '../../config/schema.ts';
 import type { Check } from '../types.ts';
 import { at, isInside, mode, octal } from './util.ts';
 
 const F = 'logging' as const;
+
+/** Larger logs are verified by `hardshell audit verify` (or --deep), not on every audit. */
+const VERIFY_LIMIT = 8 * 1024 * 1024;
+
+function auditLogPath(ctx: AuditContext): string {
+  return ctx.cfg().security.audit.path ?? join(ctx.paths.home, 'audit.log');
+}
 
 export const loggingChecks: Check[] = [
   {
@@ -99,7 +108,7 @@ export const loggingChecks: Check[] = [
     why: 'The audit log names users, tools and hosts; others should not read or change it.',
     fix: 'chmod 600 the audit log.',
     run: (ctx) => {
-      const p = ctx.cfg().security.audit.path;
+      const p = auditLogPath(ctx);
       const s = p ? ctx.lstat(p) : null;
       if (p && s?.isFile() && (s.mode & 0o077)) return { message: `${p} has mode ${octal(mode(s))}`, file: p, fix: `chmod 600 ${p}`, action: { kind: 'chmod', path: p, mode: 0o600 } };
     },
@@ -124,6 +133,44 @@ export const loggingChecks: Check[] = [
       const p = ctx.cfg().security.audit.path;
       const s = p ? ctx.stat(dirname(p)) : null;
       if (p && s && (s.mode & 0o002) && !(s.mode & 0o1000)) return at(ctx, ['security', 'audit', 'path'], `${dirname(p)} (holding ${p}) is writable by every user`);
+    },
+  },
+  {
+    id: 'logging.audit.chain_broken', family: F, severity: 'high',
+    title: 'Audit log does not verify',
+    why: 'An event was edited, removed, reordered or inserted, or the log was cut short: someone may be hiding what happened.',
+    fix: 'Run hardshell audit verify for the line and event; keep the file as evidence, and check the host for intrusion.',
+    run: (ctx) => {
+      const path = auditLogPath(ctx);
+      const s = ctx.stat(path);
+      if (!s?.isFile() || s.size > VERIFY_LIMIT) return;
+      const r = verifyAuditLog(path, ctx.paths.home);
+      if (!r.ok) return r.problems.slice(0, 3).map((p) => ({ message: `${p.line ? `line ${p.line}: ` : ''}${p.message}`, file: path, line: p.line || undefined }));
+    },
+  },
+  {
+    id: 'logging.audit.too_large_to_verify', family: F, severity: 'info',
+    title: 'Audit log not verified here (large)',
+    why: 'Logs over 8 MB are left to hardshell audit verify so the audit stays fast.',
+    fix: 'Run hardshell audit verify.',
+    run: (ctx) => {
+      const path = auditLogPath(ctx);
+      const s = ctx.stat(path);
+      if (s?.isFile() && s.size > VERIFY_LIMIT) return { message: `${path} is ${(s.size / 1024 / 1024).toFixed(0)} MB`, file: path };
+    },
+  },
+  {
+    id: 'logging.audit.key_permissions', family: F, severity: 'high',
+    title: 'Audit key readable by other users',
+    why: 'Whoever reads the key can sign a forged audit log that verifies.',
+    fix: 'chmod 700 the keys folder and 600 the key.',
+    run: (ctx) => {
+      const dir = join(ctx.paths.home, 'keys');
+      return [dir, ...ctx.list(dir).map((n) => join(dir, n))].flatMap((p) => {
+        const s = ctx.lstat(p);
+        const want = s?.isDirectory() ? 0o700 : 0o600;
+        return s && !s.isSymbolicLink() && (s.mode & 0o077) ? [{ message: `${p} has mode ${octal(mode(s))}`, file: p, fix: `chmod ${octal(want)} ${p}`, action: { kind: 'chmod' as const, path: p, mode: want } }] : [];
+      });
     },
   },
   {
