@@ -29,9 +29,9 @@ test('a missing secret says which variable to set', () => {
   });
 });
 
-test('other providers are refused for now, saying so', () => {
-  const file = parseConfigText('{ secrets: { provider: "file" } }', 'f', {}).config;
-  assert.throws(() => resolveSecretRefs('${secret:API}', file, { HARDSHELL_SECRET_API: 'x' }), /the "file" secrets provider is not available yet/);
+test('with the file provider, a missing secret says which file to write', () => {
+  const file = parseConfigText('{ secrets: { provider: "file", dir: "/nonexistent-secrets" } }', 'f', {}).config;
+  assert.throws(() => resolveSecretRefs('${secret:API}', file, { HARDSHELL_SECRET_API: 'x' }), /\/nonexistent-secrets\/API[\s\S]*chmod 600/);
   assert.equal(resolveSecretRefs('plain', file, {}), 'plain');
 });
 

@@ -38,7 +38,8 @@ const checks: Record<string, (l: LoadedConfig) => void> = {
     assert.deepEqual(config.security.network.allowedIPs, ['192.168.1.0/24', '10.0.0.0/8']);
   },
   '07-rate-limit.json5': ({ config }) => {
-    assert.deepEqual(config.security.rateLimit, { enabled: true, requests: 60, window: 60000 });
+    const { enabled, requests, window } = config.security.rateLimit;
+    assert.deepEqual({ enabled, requests, window }, { enabled: true, requests: 60, window: 60000 });
   },
   '08-sandbox-docker.json5': ({ config, aliases }) => {
     assert.deepEqual(config.agents.defaults.sandbox, { provider: 'docker', mode: 'all' });

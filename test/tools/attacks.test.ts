@@ -82,7 +82,7 @@ test('every way out of the workspace is refused, leaks nothing and changes nothi
     if (!gavePath) assert.ok(!r.output.includes(place.base), `host path leaked: ${label}`);
   }
   assert.deepEqual(await place.snapshotOutside(), before, 'something outside the workspace changed');
-  assert.deepEqual(await place.call('read', { path: 'ok.txt' }), { ok: true, output: 'fine\n' }, 'the legitimate read still works');
+  assert.deepEqual(await place.call('read', { path: 'ok.txt' }), { ok: true, output: 'fine\n', source: 'file:ok.txt' }, 'the legitimate read still works');
 });
 
 test('searching the whole workspace does not follow the ways out', async (t) => {
