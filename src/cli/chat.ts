@@ -5,6 +5,9 @@ import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
 import { openRuntime } from './runtime.ts';
 import { renderEvent } from './render.ts';
+import { formatApproval } from './approvals.ts';
+import type { ApprovalRecord } from '../approvals/store.ts';
+import type { ApprovalChoice } from '../approvals/types.ts';
 
 export function register(program: Command): void {
   program.command('chat')
@@ -12,7 +15,18 @@ export function register(program: Command): void {
     .option('-a, --agent <id>', 'which agent answers', 'main')
     .option('-s, --session <key>', 'conversation to continue', 'cli:chat')
     .action(async (opts: { agent: string; session: string }) => {
-      const runtime = openRuntime();
+      // `ask` shows the request here and waits for y / a / n, while `hardshell approvals`
+      // elsewhere may answer first; silence until the timeout is no.
+      const approvalPrompt = async (record: ApprovalRecord, signal: AbortSignal): Promise<ApprovalChoice | null> => {
+        process.stderr.write(`\n  approval needed:\n${formatApproval(record).replace(/^/gm, '    ')}\n`);
+        try {
+          const reply = (await rl.question('  run it? [y] once, [a] always this exact call, [n] no: ', { signal })).trim().toLowerCase();
+          return reply === 'y' || reply === 'yes' ? 'once' : reply === 'a' || reply === 'always' ? 'always' : 'deny';
+        } catch {
+          return null; // answered elsewhere, timed out, or input closed
+        }
+      };
+      const runtime = openRuntime(process.env, { approvals: { prompt: approvalPrompt } });
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
       let session = opts.session;
       let turn: AbortController | null = null;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openRuntime } from './runtime.ts';
 import { startGateway } from '../edge/server.ts';
 import { UserError } from './io.ts';
+import { ApprovalStore } from '../approvals/store.ts';
 
 export function register(program: Command): void {
   program.command('gateway')
@@ -26,6 +27,7 @@ export function register(program: Command): void {
             // The log file (redacted), copied to stderr; auth results to the audit log.
             log: runtime.log,
             audit: runtime.audit,
+            approvals: new ApprovalStore(runtime.store),
           },
           { port: opts.port, host: opts.bind },
         );

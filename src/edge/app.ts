@@ -8,6 +8,7 @@ import { declaresTooMuch, tooLarge } from './body.ts';
 import { allows, type Need } from './auth.ts';
 import { chatCompletions } from './chat-completions.ts';
 import { listSessions, showSession } from './sessions-api.ts';
+import { listApprovals, answerApproval } from './approvals-api.ts';
 import { login, logout } from './browser-login.ts';
 import { runChecks } from './health.ts';
 import { CSRF_HEADER, type AuthNeed } from './gate.ts';
@@ -72,6 +73,14 @@ export function buildApp(edge: EdgeContext): Hono<EdgeEnv> {
     need(c, 'read');
     return showSession(c, edge);
   });
+  app.get('/v1/approvals', (c) => {
+    needOperator(c);
+    return listApprovals(c, edge);
+  });
+  app.post('/v1/approvals/:id', (c) => {
+    needOperator(c);
+    return answerApproval(c, edge);
+  });
 
   app.notFound((c) => c.json(errorBody('not_found', `no such endpoint: ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
@@ -99,6 +108,14 @@ function securityHeaders(edge: EdgeContext): MiddlewareHandler<EdgeEnv> {
       h.append('Vary', 'Origin');
     }
   };
+}
+
+/** Approving runs commands: only an operator token may see or answer approval requests. */
+function needOperator(c: Context<EdgeEnv>): void {
+  const principal = c.get('principal');
+  if (!principal.scopes.includes('operator')) {
+    throw new ApiError(403, 'forbidden', `the token "${principal.name}" has scopes [${principal.scopes.join(', ')}], and approvals need "operator"`);
+  }
 }
 
 function need(c: Context<EdgeEnv>, what: Need): void {

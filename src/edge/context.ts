@@ -11,6 +11,7 @@ import type { BrowserSessions } from './browser-sessions.ts';
 import type { ClientAddress } from './client.ts';
 import type { ReadinessCheck } from './health.ts';
 import type { HttpBindings } from '@hono/node-server';
+import type { ApprovalStore } from '../approvals/store.ts';
 
 export interface EdgeContext {
   config: Config;
@@ -27,6 +28,8 @@ export interface EdgeContext {
   maxBodyBytes: number;
   readiness: ReadinessCheck[];
   log: (line: Record<string, unknown>) => void;
+  /** Pending approval requests, answered through /v1/approvals (operator scope). */
+  approvals?: Pick<ApprovalStore, 'list' | 'answer'>;
 }
 
 /** Hono's per-request variables. */

@@ -40,6 +40,8 @@ export interface GatewayDeps {
   audit?: AuditSink;
   /** Extra /readyz checks (the sandbox backend, ...), beside the store and the model config. */
   readiness?: ReadinessCheck[];
+  /** Approval requests, for GET/POST /v1/approvals. */
+  approvals?: EdgeContext['approvals'];
 }
 
 export interface Gateway {
@@ -85,6 +87,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port?: number; hos
     maxBodyBytes: config.gateway.maxBodyBytes,
     readiness: [storeCheck(store), modelCheck(config), ...(deps.readiness ?? [])],
     log,
+    approvals: deps.approvals,
   };
 
   const app = buildApp(edge);
