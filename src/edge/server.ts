@@ -47,6 +47,8 @@ export interface GatewayDeps {
 export interface Gateway {
   url: string;
   port: number;
+  /** What the edge is holding in memory now (each bounded by security.rateLimit.maxClients). */
+  stats(): { clients: number; failingClients: number; activeBans: number };
   close(): Promise<void>;
 }
 
@@ -109,6 +111,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port?: number; hos
   return {
     url,
     port: actualPort,
+    stats: () => ({ clients: gate.limits?.size ?? 0, failingClients: gate.failures.size, activeBans: gate.bans?.activeCount ?? 0 }),
     close() {
       closing ??= (async () => {
         unwatch();

@@ -2,6 +2,10 @@
 // AgentRunner standing in for the agent room (the end-to-end tests with the real agent live
 // beside the agent's own tests). Every test gets its own and tears it down afterwards.
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { ensureSelfSigned } from '../../src/edge/self-signed.ts';
 import { makeHome, type TestHome } from '../fixtures/home.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { openStore, type Store } from '../../src/store/db.ts';
@@ -98,6 +102,8 @@ export interface TestGateway {
   store: Store;
   home: TestHome;
   logs: Array<Record<string, unknown>>;
+  /** The certificate to trust, when the gateway serves TLS. */
+  ca?: string;
   /** fetch() against the gateway with the operator token unless headers say otherwise. */
   call(path: string, init?: RequestInit & { token?: string | null }): Promise<TestResponse>;
 }
@@ -107,12 +113,37 @@ export interface TestResponse extends Response {
   json(): Promise<any>;
 }
 
+export interface GatewayOptions {
+  /** Serve HTTPS with a fresh self-signed pair (its CA is returned as `ca`). */
+  tls?: boolean;
+  /** Reuse this state folder (to restart a gateway over the same store). */
+  home?: TestHome;
+  /** Leave the state folder in place after the test (the caller cleans it up). */
+  keepHome?: boolean;
+  /** Where to listen (default: gateway.bind). */
+  host?: string;
+}
+
+/**
+ * Test gateways keep the default rate limits out of the way of ordinary tests (which fire
+ * more than 10 requests a second); the limit tests set their own.
+ */
+const RELAXED = { requests: 100_000, window: 1000 };
+
 export async function startTestGateway(
   t: { after(fn: () => Promise<void> | void): void },
-  config: Record<string, unknown> = {},
+  config: Record<string, any> = {},
   env: NodeJS.ProcessEnv = {},
+  options: GatewayOptions = {},
 ): Promise<TestGateway> {
-  const home = await makeHome();
+  const home = options.home ?? await makeHome();
+  config = { ...config, security: { ...config.security, rateLimit: { ...RELAXED, ...config.security?.rateLimit } } };
+  let ca: string | undefined;
+  if (options.tls) {
+    const pair = await ensureSelfSigned(home.home);
+    ca = readFileSync(pair.cert, 'utf8');
+    config = { ...config, gateway: { ...config.gateway, tls: { enabled: true, cert: pair.cert, key: pair.key, ...config.gateway?.tls } } };
+  }
   const store = openStore(join(home.home, 'hardshell.db'));
   const sessions = new Sessions(store);
   const tokens = new TokenStore(store);
@@ -122,27 +153,62 @@ export async function startTestGateway(
   try {
     gateway = await startGateway(
       { config: configSchema.parse(config), runner, sessions, tokens, env, log: (l) => logs.push(l) },
-      { port: 0 },
+      { port: 0, host: options.host },
     );
   } catch (err) {
     store.close();
-    await home.cleanup();
+    if (!options.home && !options.keepHome) await home.cleanup();
     throw err;
   }
   t.after(async () => {
     await gateway.close();
-    store.close();
-    await home.cleanup();
+    if (store.isOpen) store.close();
+    if (!options.home && !options.keepHome) await home.cleanup();
   });
-  const token = tokens.create('test', ['operator']);
+  const token = tokens.has('test') ? '' : tokens.create('test', ['operator']);
   const call = (path: string, init: RequestInit & { token?: string | null } = {}) => {
     const { token: chosen, ...rest } = init;
     const headers = new Headers(rest.headers);
     const use = chosen === undefined ? token : chosen;
     if (use !== null && !headers.has('authorization')) headers.set('authorization', `Bearer ${use}`);
+    if (ca) return request(gateway.url + path, { method: rest.method, headers: Object.fromEntries(headers), body: rest.body as string | undefined, ca }) as Promise<TestResponse>;
     return fetch(gateway.url + path, { ...rest, headers }) as Promise<TestResponse>;
   };
-  return { gateway, url: gateway.url, token, tokens, sessions, runner, store, home, logs, call };
+  return { gateway, url: gateway.url, token, tokens, sessions, runner, store, home, logs, call, ca };
+}
+
+export interface RawRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Trust this certificate (PEM) for https URLs. */
+  ca?: string;
+}
+
+/**
+ * One request over node:http(s), which (unlike fetch) lets a test set Host, Origin and the
+ * other headers browsers guard, and trust a test certificate. Answers as a fetch Response.
+ */
+export function request(url: string, opts: RawRequest = {}): Promise<TestResponse> {
+  const u = new URL(url);
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(u, { method: opts.method ?? 'GET', headers: opts.headers, ca: opts.ca, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          for (const one of Array.isArray(v) ? v : v === undefined ? [] : [v]) headers.append(k, one);
+        }
+        const status = res.statusCode ?? 0;
+        resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers }) as TestResponse);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
 }
 
 export interface SseMessage {
