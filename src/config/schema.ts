@@ -40,6 +40,17 @@ const groupSettings = obj({
   requireMention: z.boolean().optional(),
 });
 
+export const CHANNEL_NAMES = ['telegram', 'slack', 'discord', 'webhook'] as const;
+
+/** A credential: `${secret:NAME}` or `${VAR}`; channels refuse a value written in plain (channels/settings.ts). */
+const secretValue = z.string().min(1);
+
+const channelBase = {
+  enabled: z.boolean().default(false),
+  /** The owner's sender ids on this channel (e.g. `telegram:12345`): only they carry owner provenance. */
+  owner: names.default([]),
+};
+
 /** Limits on what one agent may spend; a turn that reaches one stops cleanly and says which. */
 const budgets = obj({
   maxTokensPerTurn: z.number().int().min(1).optional(),
@@ -199,6 +210,44 @@ export const configSchema = obj({
     })).default({}),
   }).prefault({}),
   session: obj({ dmScope: z.enum(['per-sender', 'shared']).default('per-sender') }).prefault({}),
+  /** Chat apps the agents answer on; every one is off until enabled (docs/channels.md). */
+  channels: obj({
+    telegram: obj({
+      ...channelBase,
+      botToken: secretValue.optional(),
+      mode: z.enum(['polling', 'webhook']).default('polling'),
+      /** Telegram sends it back in X-Telegram-Bot-Api-Secret-Token on every webhook call. */
+      webhookSecret: secretValue.optional(),
+      /** The public https URL Telegram should call (ends in /hooks/telegram); set with setWebhook at start. */
+      webhookUrl: z.url().optional(),
+      apiRoot: z.url().optional(),
+    }).prefault({}),
+    slack: obj({
+      ...channelBase,
+      botToken: secretValue.optional(),
+      signingSecret: secretValue.optional(),
+      apiRoot: z.url().optional(),
+    }).prefault({}),
+    discord: obj({
+      ...channelBase,
+      botToken: secretValue.optional(),
+      apiRoot: z.url().optional(),
+    }).prefault({}),
+    webhook: obj({
+      ...channelBase,
+      /** Each source signs its requests with its own secret; its sender id is `webhook:<name>`. */
+      sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'letters, digits, - and _ only'), obj({ signingSecret: secretValue })).default({}),
+    }).prefault({}),
+  }).prefault({}),
+  /** Which agent answers which channel, account or chat; the most specific match wins, else `main`. */
+  bindings: z.array(obj({
+    agentId: z.string().min(1),
+    match: obj({
+      channel: z.enum(CHANNEL_NAMES),
+      account: z.string().min(1).optional(),
+      chat: z.string().min(1).optional(),
+    }),
+  })).default([]),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -207,3 +256,5 @@ export type AgentSettings = z.output<typeof agentDefaults>;
 export type ProviderConfig = z.output<typeof providerEntry>;
 export type ToolRules = z.output<typeof toolRules>;
 export type Budgets = z.output<typeof budgets>;
+export type ChannelsConfig = Config['channels'];
+export type ChannelName = (typeof CHANNEL_NAMES)[number];

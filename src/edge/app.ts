@@ -13,6 +13,7 @@ import { login, logout } from './browser-login.ts';
 import { runChecks } from './health.ts';
 import { CSRF_HEADER, type AuthNeed } from './gate.ts';
 import type { EdgeContext, EdgeEnv } from './context.ts';
+import { hookRoutes, mountHooks } from './hooks.ts';
 
 /** API responses are JSON, never a page: nothing may load, run, frame or submit from them. */
 const CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -29,9 +30,11 @@ export function buildApp(edge: EdgeContext): Hono<EdgeEnv> {
     if (declaresTooMuch(c.req.header('content-length'), edge.maxBodyBytes)) throw tooLarge(edge.maxBodyBytes);
     await next();
   });
+  // Channel endpoints check the platforms' own signatures instead of a token (hooks.ts).
+  const hooks = hookRoutes(edge.hooks ?? []);
   app.use('*', async (c, next) => {
     const route = `${c.req.method} ${c.req.path}`;
-    const need: AuthNeed = c.req.method === 'OPTIONS' || NO_AUTH.has(route) ? 'none' : OPTIONAL_AUTH.has(route) ? 'optional' : 'required';
+    const need: AuthNeed = c.req.method === 'OPTIONS' || NO_AUTH.has(route) || hooks.has(route) ? 'none' : OPTIONAL_AUTH.has(route) ? 'optional' : 'required';
     const admitted = edge.gate.admit(c.env.incoming, need);
     c.set('client', admitted.client);
     if (admitted.principal) c.set('principal', admitted.principal);
@@ -58,6 +61,7 @@ export function buildApp(edge: EdgeContext): Hono<EdgeEnv> {
     return c.json(body, report.ok ? 200 : 503);
   });
 
+  mountHooks(app, edge.hooks ?? []);
   app.post('/v1/auth/login', (c) => login(c, edge));
   app.post('/v1/auth/logout', (c) => logout(c, edge));
 

@@ -11,6 +11,7 @@ import type { BrowserSessions } from './browser-sessions.ts';
 import type { ClientAddress } from './client.ts';
 import type { ReadinessCheck } from './health.ts';
 import type { HttpBindings } from '@hono/node-server';
+import type { PublicHook } from './hooks.ts';
 import type { ApprovalStore } from '../approvals/store.ts';
 
 export interface EdgeContext {
@@ -30,6 +31,8 @@ export interface EdgeContext {
   log: (line: Record<string, unknown>) => void;
   /** Pending approval requests, answered through /v1/approvals (operator scope). */
   approvals?: Pick<ApprovalStore, 'list' | 'answer'>;
+  /** Endpoints chat platforms call, which authenticate by the platform's signature (hooks.ts). */
+  hooks?: readonly PublicHook[];
 }
 
 /** Hono's per-request variables. */

@@ -42,6 +42,8 @@ export interface GatewayDeps {
   readiness?: ReadinessCheck[];
   /** Approval requests, for GET/POST /v1/approvals. */
   approvals?: EdgeContext['approvals'];
+  /** Channel endpoints (Telegram webhook, Slack events, signed webhooks): see hooks.ts. */
+  hooks?: EdgeContext['hooks'];
 }
 
 export interface Gateway {
@@ -90,6 +92,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port?: number; hos
     readiness: [storeCheck(store), modelCheck(config), ...(deps.readiness ?? [])],
     log,
     approvals: deps.approvals,
+    hooks: deps.hooks,
   };
 
   const app = buildApp(edge);

@@ -69,6 +69,33 @@ export const migrations: string[] = [
      first_at TEXT NOT NULL,
      last_at TEXT NOT NULL
    );`,
+  // (channels) pairing: codes an unknown sender was given (pending until the owner approves or
+  // denies, or they expire), the senders the owner approved, and the webhook deliveries already
+  // seen (idempotency keys and signatures), kept so a restart does not accept a replay.
+  `CREATE TABLE channel_pairings (
+     code TEXT PRIMARY KEY,
+     channel TEXT NOT NULL,
+     sender TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied')),
+     created_ms INTEGER NOT NULL,
+     expires_ms INTEGER NOT NULL,
+     decided_ms INTEGER
+   );
+   CREATE INDEX channel_pairings_pending ON channel_pairings (channel, status, expires_ms);
+   CREATE TABLE channel_senders (
+     channel TEXT NOT NULL,
+     sender TEXT NOT NULL,
+     approved_ms INTEGER NOT NULL,
+     approved_by TEXT NOT NULL,
+     PRIMARY KEY (channel, sender)
+   );
+   CREATE TABLE channel_seen (
+     channel TEXT NOT NULL,
+     key TEXT NOT NULL,
+     seen_ms INTEGER NOT NULL,
+     PRIMARY KEY (channel, key)
+   );`,
   // approvals: requests waiting for a person (they outlive a restart), and the "always"
   // answers, each bound to one exact call (agent, tool, arguments, folder, program file).
   `CREATE TABLE IF NOT EXISTS approvals (

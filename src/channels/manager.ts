@@ -1,0 +1,112 @@
+// Starts the enabled channels next to the gateway and stops them with it. Everything a
+// channel needs from outside (the network, secrets, the agent) is handed in, so this room
+// never reaches past its walls: `fetch` is egress's, `resolveSecret` is the secrets room's.
+import type { Config, ChannelName } from '../config/schema.ts';
+import type { Store } from '../store/db.ts';
+import { ConfigError } from '../config/errors.ts';
+import type { AuditSink } from '../audit/types.ts';
+import type { AgentRunner } from '../agent/events.ts';
+import { PairingStore } from './pairing.ts';
+import { SeenStore } from './seen.ts';
+import { REPLAY_WINDOW_MS } from './signature.ts';
+import { createDispatcher } from './dispatch.ts';
+import { assertBindings } from './router.ts';
+import { assertNoPlainCredentials, requireCredential, type ReferenceLike, type ResolveSecret } from './settings.ts';
+import { WebhookAdapter } from './adapters/webhook.ts';
+import { TelegramAdapter } from './adapters/telegram.ts';
+import { SlackAdapter } from './adapters/slack.ts';
+import type { ChannelAdapter, ChannelHook, Fetch } from './types.ts';
+
+export interface ChannelDeps {
+  config: Config;
+  /** `${VAR}` references from loading the config (LoadedConfig.references): how credentials were written. */
+  references: readonly ReferenceLike[];
+  /** The config file, for error messages. */
+  file: string;
+  home: string;
+  store: Store;
+  runner: AgentRunner;
+  /** Egress's fetch: the only way channels reach a platform. */
+  fetch: Fetch;
+  resolveSecret: ResolveSecret;
+  audit?: AuditSink;
+  log?: (line: Record<string, unknown>) => void;
+  /** Least time between two messages to one chat, by channel (tests go faster). */
+  minIntervalMs?: Partial<Record<ChannelName, number>>;
+  now?: () => number;
+}
+
+export interface RunningChannels {
+  adapters: ChannelAdapter[];
+  /** Endpoints to mount on the gateway (they check the platforms' own signatures). */
+  hooks: ChannelHook[];
+  stop(): Promise<void>;
+}
+
+export function enabledChannels(config: Config): ChannelName[] {
+  return (Object.keys(config.channels) as ChannelName[]).filter((name) => config.channels[name].enabled);
+}
+
+/** Builds the enabled adapters without starting them (also used by `hardshell channels test`). */
+export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
+  const { config } = deps;
+  assertNoPlainCredentials(config, deps.references, deps.file);
+  assertBindings(config, deps.file);
+  const pairing = new PairingStore(deps.store, deps.now);
+  const seen = new SeenStore(deps.store, 2 * REPLAY_WINDOW_MS);
+  const dispatch = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log });
+  const cred = (value: string | undefined, key: string) => requireCredential(value, key, deps.resolveSecret);
+  const adapters: ChannelAdapter[] = [];
+  for (const name of enabledChannels(config)) {
+    switch (name) {
+      case 'webhook': {
+        const secrets: Record<string, string> = {};
+        for (const [source, s] of Object.entries(config.channels.webhook.sources)) secrets[source] = cred(s.signingSecret, `channels.webhook.sources.${source}.signingSecret`);
+        adapters.push(new WebhookAdapter({ secrets, seen, dispatch, audit: deps.audit, now: deps.now }));
+        break;
+      }
+      case 'telegram': {
+        const t = config.channels.telegram;
+        adapters.push(new TelegramAdapter({
+          token: cred(t.botToken, 'channels.telegram.botToken'),
+          mode: t.mode,
+          webhookSecret: t.mode === 'webhook' ? cred(t.webhookSecret, 'channels.telegram.webhookSecret') : undefined,
+          webhookUrl: t.webhookUrl,
+          apiRoot: t.apiRoot,
+          fetch: deps.fetch, dispatch, audit: deps.audit, log: deps.log, minIntervalMs: deps.minIntervalMs?.telegram,
+        }));
+        break;
+      }
+      case 'slack': {
+        const s = config.channels.slack;
+        adapters.push(new SlackAdapter({
+          token: cred(s.botToken, 'channels.slack.botToken'),
+          signingSecret: cred(s.signingSecret, 'channels.slack.signingSecret'),
+          apiRoot: s.apiRoot,
+          fetch: deps.fetch, dispatch, seen, audit: deps.audit, log: deps.log, now: deps.now, minIntervalMs: deps.minIntervalMs?.slack,
+        }));
+        break;
+      }
+      case 'discord':
+        throw new ConfigError({ file: deps.file, keyPath: 'channels.discord.enabled', message: 'channels.discord is enabled, but this version of hardshell has no Discord adapter yet: set channels.discord.enabled to false' });
+    }
+  }
+  return adapters;
+}
+
+export async function startChannels(deps: ChannelDeps): Promise<RunningChannels> {
+  const adapters = buildAdapters(deps);
+  const started: ChannelAdapter[] = [];
+  const stop = async () => { await Promise.allSettled(started.map((a) => a.stop())); };
+  try {
+    for (const adapter of adapters) {
+      await adapter.start();
+      started.push(adapter);
+      deps.log?.({ level: 'info', msg: 'channel started', channel: adapter.name, detail: adapter.describe() });
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { adapters, hooks: adapters.flatMap((a) => a.hooks()), stop };
+}
