@@ -70,6 +70,11 @@ const RUNNERS = new Set(['watch', 'parallel', 'flock', 'chroot', 'unshare', 'nse
   'setpriv', 'capsh', 'prlimit', 'numactl', 'cpulimit', 'entr', 'inotifywait', 'dbus-launch', 'xvfb-run', 'catchsegv', 'valgrind', 'perf',
   'faketime', 'torsocks', 'proxychains', 'proxychains4', 'sg', 'newgrp', 'chpst', 'daemonize', 'start-stop-daemon', 'unbuffer', 'tclsh', 'wish',
   'socat', 'ncat', 'busybox-extras', 'pexec', 'rlwrap', 'time-limit']);
+/** Builtins that keep a string to run later, or change what a name runs. */
+const STRING_RUNNERS = new Set(['trap', 'alias', 'hash', 'enable', 'complete', 'compgen', 'bind', 'let', 'fc', 'dc', 'ed', 'shopt', 'declare-f']);
+/** Builtins that assign variables from their arguments (or, for `read`-like ones, from input). */
+const ASSIGNING_BUILTINS = new Set(['export', 'declare', 'typeset', 'local', 'readonly', 'read', 'printf', 'unset', 'mapfile', 'readarray', 'getopts', 'test', '[', 'wait']);
+const READS_NAMES = new Set(['read', 'getopts', 'mapfile', 'readarray']);
 /** Builtins that run nothing and change nothing outside the shell: allowed wherever exec is. */
 export const INERT_BUILTINS = new Set(['cd', 'true', 'false', ':', 'pwd', 'echo', 'test', '[']);
 
@@ -330,6 +335,8 @@ class Analyser {
     }
     if (SHELLS.has(name)) return this.shell(written, name, argv, via, stdinCode);
     const inv = this.record(written, name, argv, via, false);
+    if (STRING_RUNNERS.has(name)) return this.find('not-understood', `${name} can run a string as a command later, which hardshell does not allow`, name);
+    if (ASSIGNING_BUILTINS.has(name)) this.assigningBuiltin(name, argv);
     if (PRIVILEGE.has(name)) return this.find('privilege', `${name} runs a command with other privileges`, name);
     if (OTHER_SHELLS.has(name)) return this.find('not-understood', `${name} scripts are not understood by hardshell`, name);
     if (RUNNERS.has(name)) return this.find('not-understood', `${name} runs other commands in a way hardshell cannot follow`, name);
@@ -345,6 +352,10 @@ class Analyser {
       case 'vi': case 'vim': case 'nvim': case 'ex': case 'view': case 'vimdiff': return this.vim(name, argv);
       case 'man': return this.man(argv);
       case 'zip': return this.dangerousLong('zip', argv, ['unzip-command'], 'TT');
+      case 'sort': return this.dangerousLong('sort', argv, ['compress-program'], '');
+      case 'split': return this.dangerousLong('split', argv, ['filter'], '');
+      case 'sdiff': case 'diff3': return this.dangerousLong(name, argv, ['diff-program'], '');
+      case 'wp': return this.wp(inv);
     }
   }
 
@@ -595,8 +606,33 @@ class Analyser {
   dangerousLong(name: string, argv: Arg[], long: string[], short: string): void {
     for (const a of argv.slice(1)) {
       if (a === null) continue;
-      if (abbreviates(a, long) || a === `-${short}`) throw new OptionError(`${name} ${a} runs another program`);
+      if (abbreviates(a, long) || (short && a === `-${short}`)) throw new OptionError(`${name} ${a} runs another program`);
     }
+  }
+
+  /**
+   * Builtins that set variables: `export PATH=.` changes what later commands run, and an
+   * array subscript in a name (`a[$(rm x)]`) is evaluated by bash, running the substitution.
+   */
+  assigningBuiltin(name: string, argv: Arg[]): void {
+    for (const a of argv.slice(1)) {
+      if (a === null) continue;
+      if (/\$\(|`/.test(a)) throw new OptionError(`${name} would evaluate the substitution in "${a}"`);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?=|$)/.exec(a);
+      if (m && (m[2] || READS_NAMES.has(name)) && dangerousEnvName(m[1])) {
+        this.find('environment', `${name} ${m[1]} changes which program runs or what it runs`, name);
+      }
+    }
+  }
+
+  /** WP-CLI runs PHP given on its command line: `wp eval`, `wp shell`, `--exec=<php>`. */
+  wp(inv: Invocation): void {
+    const argv = inv.argv;
+    const sub = argv.slice(1).find((a) => a === null || !a.startsWith('-'));
+    const exec = argv.some((a) => typeof a === 'string' && abbreviates(a, ['exec']));
+    if (!(sub === 'eval' || sub === 'shell' || sub === null || exec)) return;
+    if (this.inlineCode.includes('wp')) return;
+    this.find('inline-code', `wp ${exec ? '--exec' : sub ?? '…'} runs PHP code written on the command line; allow it with tools.exec.inlineCode`, 'wp');
   }
 }
 
