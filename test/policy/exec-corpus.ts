@@ -46,5 +46,5 @@ export const CORPUS: Row[] = [
   ...deny('runners', 'watch rm x', 'parallel rm ::: a', 'flock /tmp/l rm x', 'chroot / rm x', 'unshare rm x', 'strace rm x', 'script -c "rm x"', 'tmux new "rm x"', 'ionice rm x', 'taskset 1 rm x', 'socat - EXEC:rm'),
   ...deny('builtins that run strings or change names', "trap 'rm x' EXIT", "alias ls=rm; ls x", 'hash -p /bin/rm ls; ls x', "let 'a[$(rm x)]=1'", "test -v 'a[$(rm x)]'", "[ -v 'a[`rm x`]' ]", "declare 'a[$(rm x)]=1'", 'export PATH=.; ls', 'read PATH < f; ls', "printf -v 'a[$(rm x)]' 1", 'export GIT_PAGER=x; git log', 'dc -e "!rm x"', 'ed f < script'),
   ...deny('other programs that run programs', 'wp eval \'system("rm -rf /");\'', 'wp shell', 'wp --exec=\'system("rm x");\' plugin list', 'wp --ex=\'system(1);\' option get x', 'sort --compress-program=rm f', 'sort --compress=sh f', 'split --filter="rm x" f', 'sdiff --diff-program=rm a b'),
-  ...deny('denied with odd spacing', 'rm\tx', '  rm x  ', 'ls;rm x', 'ls&&rm x', 'ls|rm x', 'ls\\\n; rm x'),
+  ...deny('denied with odd spacing', 'rm\tx', '  rm x  ', 'ls;rm x', 'ls&&rm x', 'ls|rm x', '! ls | ! rm x', 'ls | ! rm x', 'ls\\\n; rm x'),
 ];

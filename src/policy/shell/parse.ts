@@ -9,7 +9,7 @@ const MAX_LENGTH = 64 * 1024;
 const MAX_DEPTH = 24;
 
 /** Words that begin compound commands or functions: not modelled, so not understood. */
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'select', 'function', 'coproc', '[[', ']]', '{', '}', 'in']);
+const RESERVED = new Set(['!', 'if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'select', 'function', 'coproc', '[[', ']]', '{', '}', 'in']);
 
 export function parseShell(source: string): Script {
   if (source.length > MAX_LENGTH) throw new NotUnderstood(`the command is longer than ${MAX_LENGTH} characters`);
