@@ -2,6 +2,7 @@
 // they validate their own arguments, because the model that wrote them is untrusted.
 import type { z } from 'zod';
 import type { WebFetchPort } from './web-fetch.ts';
+import type { ResolvedSandbox } from '../sandbox/settings.ts';
 
 export interface ToolContext {
   /** Absolute, real path of the agent's workspace: every file a tool touches lies inside it. */
@@ -13,6 +14,8 @@ export interface ToolContext {
   memory?: MemoryPort;
   /** For web_fetch: its allowlist and audit sink (the turn provides it; absent = nothing is reachable). */
   webFetch?: WebFetchPort;
+  /** For exec: the agent's sandbox settings (execSandboxFor in tools/exec.ts). Absent: the secure defaults. */
+  sandbox?: ResolvedSandbox;
 }
 
 /** What the memory tools need from hardshell, beyond the workspace files. */
