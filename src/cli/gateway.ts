@@ -4,6 +4,8 @@ import { openRuntime } from './runtime.ts';
 import { startGateway } from '../edge/server.ts';
 import { UserError } from './io.ts';
 import { ApprovalStore } from '../approvals/store.ts';
+import { startChannels, type RunningChannels } from '../channels/manager.ts';
+import { channelDeps } from './channel-deps.ts';
 
 export function register(program: Command): void {
   program.command('gateway')
@@ -11,15 +13,25 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (default: gateway.port, 18789)', (v) => port(v))
     .option('-b, --bind <address>', 'address to listen on (default: gateway.bind, 127.0.0.1)')
     .option('--accept-risk <check-id>', 'start even though this critical security check fails (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
-    .action(async (opts: { port?: number; bind?: string; acceptRisk: string[] }) => {
+    .option('--tls-self-signed', 'serve HTTPS with a self-signed certificate for localhost (made under <state folder>/tls/ if missing); for local testing')
+    .action(async (opts: { port?: number; bind?: string; acceptRisk: string[]; tlsSelfSigned?: boolean }) => {
       // The critical checks of `hardshell security audit` run first: no insecure start.
       const { gateMessage, startupGate } = await import('../posture/gate.ts');
       const gate = startupGate({ env: process.env, bind: opts.bind, acceptRisk: opts.acceptRisk });
       if (gate.refused.length > 0) throw new UserError(gateMessage(gate.refused));
       for (const f of gate.accepted) process.stderr.write(`warning: starting despite ${f.id} (accepted with --accept-risk): ${f.message}\n`);
       const runtime = openRuntime(process.env, { echoLog: true });
+      if (opts.tlsSelfSigned) {
+        const { ensureSelfSigned } = await import('../edge/self-signed.ts');
+        const pair = await ensureSelfSigned(runtime.home);
+        runtime.config.gateway.tls = { enabled: true, cert: pair.cert, key: pair.key };
+        process.stderr.write(`${pair.created ? 'made' : 'using'} a self-signed certificate for localhost, 127.0.0.1 and ::1: ${pair.cert} (browsers will warn; for local testing only)\n`);
+      }
       let gateway;
+      let channels: RunningChannels | undefined;
       try {
+        // Enabled chat channels start first: a bad channel setting stops the start (fail closed).
+        channels = await startChannels(channelDeps(runtime));
         gateway = await startGateway(
           {
             config: runtime.config, runner: runtime.runner, sessions: runtime.sessions, tokens: runtime.tokens,
@@ -28,10 +40,14 @@ export function register(program: Command): void {
             log: runtime.log,
             audit: runtime.audit,
             approvals: new ApprovalStore(runtime.store),
+            store: runtime.store,
+            readiness: [sandboxReadiness()],
+            hooks: channels.hooks,
           },
           { port: opts.port, host: opts.bind },
         );
       } catch (err) {
+        await channels?.stop();
         runtime.close();
         throw err;
       }
@@ -44,9 +60,29 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await channels.stop();
       await gateway.close();
       runtime.close();
     });
+}
+
+/** /readyz: whether a sandbox backend works here, probed at most once a minute. */
+function sandboxReadiness() {
+  let cached: { at: number; result: { ok: boolean; detail: string } } | undefined;
+  return {
+    name: 'sandbox',
+    async check() {
+      if (cached && Date.now() - cached.at < 60_000) return cached.result;
+      const { backendStatus } = await import('../sandbox/index.ts');
+      const all = await backendStatus();
+      const usable = all.filter((b) => b.ok && b.name !== 'none').map((b) => b.name);
+      const result = usable.length > 0
+        ? { ok: true, detail: `sandbox backends that work here: ${usable.join(', ')}` }
+        : { ok: false, detail: `no sandbox backend works here: ${all.filter((b) => !b.ok).map((b) => `${b.name}: ${b.why}`).join('; ')}` };
+      cached = { at: Date.now(), result };
+      return result;
+    },
+  };
 }
 
 function port(value: string): number {

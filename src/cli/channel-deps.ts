@@ -1,0 +1,22 @@
+// What the channels room needs from a running hardshell, assembled from the runtime: egress's
+// fetch (the only way out), the secrets room's resolver, the audit sink and the log.
+import type { Runtime } from './runtime.ts';
+import type { ChannelDeps } from '../channels/manager.ts';
+import { egressFetch } from '../egress/fetch.ts';
+import { resolveSecretRefs } from '../secrets/refs.ts';
+
+export function channelDeps(runtime: Runtime): ChannelDeps {
+  const { loaded, config } = runtime;
+  return {
+    config,
+    references: loaded.references,
+    file: loaded.paths.config,
+    home: runtime.home,
+    store: runtime.store,
+    runner: runtime.runner,
+    fetch: egressFetch,
+    resolveSecret: (value) => resolveSecretRefs(value, config, loaded.env, runtime.home),
+    audit: runtime.audit,
+    log: runtime.log,
+  };
+}

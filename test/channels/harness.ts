@@ -1,0 +1,70 @@
+// A real gateway with the real agent runner and the channels started from a real config in a
+// temp state folder; the scripted model server plays the model, and audit events are kept in
+// an array so tests can see every refusal.
+import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
+import { startModelServer, type ModelServer, type StepSource } from '../fixtures/model-server.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { openStore, type Store } from '../../src/store/db.ts';
+import { Sessions } from '../../src/sessions/store.ts';
+import { UsageLedger } from '../../src/sessions/usage.ts';
+import { MemoryLedger } from '../../src/sessions/memory.ts';
+import { TokenStore } from '../../src/edge/tokens.ts';
+import { createAgentRunner } from '../../src/agent/runner.ts';
+import { startGateway, type Gateway } from '../../src/edge/server.ts';
+import { egressFetch } from '../../src/egress/fetch.ts';
+import { resolveSecretRefs } from '../../src/secrets/refs.ts';
+import { startChannels, type RunningChannels } from '../../src/channels/manager.ts';
+import type { AuditRecord } from '../../src/audit/types.ts';
+
+export interface Harness {
+  model: ModelServer;
+  home: TestHome;
+  gateway: Gateway;
+  channels: RunningChannels;
+  store: Store;
+  sessions: Sessions;
+  audit: AuditRecord[];
+}
+
+type After = { after(fn: () => Promise<void> | void): void };
+
+export async function channelHarness(t: After, opts: { script?: StepSource[]; config: Record<string, any>; env?: NodeJS.ProcessEnv }): Promise<Harness> {
+  const model = await startModelServer(opts.script ?? []);
+  const home = await makeHome({
+    config: scriptedModelConfig(model.url, { ...opts.config, security: { rateLimit: { enabled: false }, ...opts.config.security } }),
+    env: opts.env,
+  });
+  const loaded = loadConfig({ env: home.env });
+  const { config, paths, env } = loaded;
+  const store = openStore(paths.store);
+  const sessions = new Sessions(store);
+  const runner = createAgentRunner({ config, home: paths.home, env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store) });
+  const audit: AuditRecord[] = [];
+  const cleanup: Array<() => Promise<void> | void> = [];
+  t.after(async () => {
+    for (const fn of cleanup.reverse()) await fn();
+    store.close();
+    await model.close();
+    await home.cleanup();
+  });
+  const channels = await startChannels({
+    config, references: loaded.references, file: paths.config, home: paths.home, store, runner,
+    fetch: egressFetch,
+    resolveSecret: (value) => resolveSecretRefs(value, config, env, paths.home),
+    audit: (r) => { audit.push(r); },
+    minIntervalMs: { telegram: 5, slack: 5 },
+  });
+  cleanup.push(() => channels.stop());
+  const gateway = await startGateway({ config, runner, sessions, tokens: new TokenStore(store), env, hooks: channels.hooks, audit: (r) => { audit.push(r); } }, { port: 0 });
+  cleanup.push(() => gateway.close());
+  return { model, home, gateway, channels, store, sessions, audit };
+}
+
+/** Waits until check() is true (polling), or fails after timeoutMs. */
+export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
