@@ -23,6 +23,9 @@ const clientMessage = z.discriminatedUnion('type', [
     message: z.string().min(1),
   }),
   z.looseObject({ type: z.literal('cancel'), id: z.string().optional() }),
+  // Approvals (operator tokens only): list the pending requests, answer one.
+  z.looseObject({ type: z.literal('approvals') }),
+  z.looseObject({ type: z.literal('approve'), id: z.string().min(1).max(100), decision: z.enum(['once', 'always', 'deny']) }),
 ]);
 
 export interface WebSocketEndpoint {
@@ -85,7 +88,7 @@ export function attachWebSocket(server: Server, edge: EdgeContext): WebSocketEnd
   };
 }
 
-function serveSocket(ws: WebSocket, _principal: Principal, edge: EdgeContext): void {
+function serveSocket(ws: WebSocket, principal: Principal, edge: EdgeContext): void {
   let current: { id: string; controller: AbortController } | undefined;
   const send = (value: unknown) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(value));
@@ -105,7 +108,7 @@ function serveSocket(ws: WebSocket, _principal: Principal, edge: EdgeContext): v
     const parsed = clientMessage.safeParse(raw);
     if (!parsed.success) {
       const type = (raw as { type?: unknown } | null)?.type;
-      if (type !== 'turn' && type !== 'cancel') {
+      if (type !== 'turn' && type !== 'cancel' && type !== 'approvals' && type !== 'approve') {
         return error(`unknown message type ${JSON.stringify(type ?? null)}; send {"type":"turn","message":"..."} or {"type":"cancel"}`);
       }
       const issue = parsed.error.issues[0];
@@ -116,6 +119,7 @@ function serveSocket(ws: WebSocket, _principal: Principal, edge: EdgeContext): v
       if (current && (msg.id === undefined || msg.id === current.id)) current.controller.abort();
       return;
     }
+    if (msg.type === 'approvals' || msg.type === 'approve') return approvalMessage(msg, principal, edge, send, error);
 
     const id = msg.id ?? randomUUID();
     if (current) return error(`a turn (${current.id}) is already running on this connection; wait for its "done" event or send {"type":"cancel"}`, id);
@@ -145,6 +149,22 @@ function serveSocket(ws: WebSocket, _principal: Principal, edge: EdgeContext): v
       error('the turn failed inside hardshell; see the gateway log', id);
     });
   });
+}
+
+/** {type:"approvals"} → {type:"approvals", approvals}; {type:"approve", id, decision} → {type:"approval", approval}. */
+function approvalMessage(
+  msg: { type: 'approvals' } | { type: 'approve'; id: string; decision: 'once' | 'always' | 'deny' },
+  principal: Principal, edge: EdgeContext, send: (v: unknown) => void, error: (m: string, id?: string) => void,
+): void {
+  if (!principal.scopes.includes('operator')) return error(`the token "${principal.name}" may not see or answer approvals (they need "operator")`);
+  if (!edge.approvals) return error('approvals are not available on this gateway');
+  if (msg.type === 'approvals') return send({ type: 'approvals', approvals: edge.approvals.list({ status: 'pending' }) });
+  const result = edge.approvals.answer(msg.id, msg.decision, `token:${principal.name}`);
+  if (!result.ok) {
+    return error(result.reason === 'unknown' ? `there is no approval request "${msg.id}"` : result.reason === 'expired' ? `the request ${msg.id} expired before it was answered` : `the request ${msg.id} was already answered`, msg.id);
+  }
+  edge.log({ level: 'info', msg: 'approval answered', id: msg.id, decision: msg.decision, by: principal.name });
+  send({ type: 'approval', approval: result.record });
 }
 
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */

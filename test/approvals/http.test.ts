@@ -58,3 +58,40 @@ test('operators list and answer approval requests over HTTP; others may not', as
   assert.equal((await call(`/v1/approvals/${id}`, operator, { decision: 'deny' })).status, 400);
   assert.equal(((await (await call("/v1/approvals?all=1", operator)).json()) as any).approvals.length, 1);
 });
+
+test('operators list and answer approval requests over the WebSocket; chat tokens may not', async (t) => {
+  const { WebSocket } = await import('ws');
+  const home = await makeHome();
+  const store = openStore(join(home.home, 'hardshell.db'));
+  const sessions = new Sessions(store);
+  const tokens = new TokenStore(store);
+  const approvals = new ApprovalStore(store);
+  const runner: AgentRunner = { runTurn: async () => { throw new Error('not used'); }, knownAgents: () => ['main'] };
+  const gateway = await startGateway({ config: configSchema.parse({}), runner, sessions, tokens, env: {}, approvals }, { port: 0 });
+  t.after(async () => { await gateway.close(); store.close(); await home.cleanup(); });
+  const pending = approvals.create({
+    agentId: 'main', sessionId: 's', toolCallId: 'c', tool: 'exec', hash: 'h', expiresAt: new Date(Date.now() + 60_000),
+    view: { tool: 'exec', command: 'git push', programs: [], workdir: '/ws', env: [], sandbox: 's', network: 'none', reason: 'r', rule: 'tools.exec.security=ask' },
+  });
+  const open = async (token: string) => {
+    const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws`, { headers: { authorization: `Bearer ${token}` } });
+    t.after(() => ws.close());
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const next = () => new Promise<any>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()))));
+    return { send: (v: unknown) => ws.send(JSON.stringify(v)), next };
+  };
+  const chat = await open(tokens.create('chatter', ['chat']));
+  chat.send({ type: 'approvals' });
+  assert.match((await chat.next()).message, /need "operator"/);
+
+  const op = await open(tokens.create('op', ['operator']));
+  op.send({ type: 'approvals' });
+  const listed = await op.next();
+  assert.deepEqual(listed.approvals.map((a: any) => a.id), [pending.id]);
+  op.send({ type: 'approve', id: pending.id, decision: 'deny' });
+  const answered = await op.next();
+  assert.equal(answered.approval.status, 'denied');
+  assert.equal(answered.approval.answeredBy, 'token:op');
+  op.send({ type: 'approve', id: pending.id, decision: 'once' });
+  assert.match((await op.next()).message, /already answered/);
+});
