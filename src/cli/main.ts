@@ -17,13 +17,15 @@ import { register as secrets } from './secrets.ts';
 import { register as audit } from './audit.ts';
 import { register as channels } from './channels.ts';
 import { register as pairing } from './pairing.ts';
+import { register as token } from './token.ts';
+import { register as bans } from './bans.ts';
 
 export function buildProgram(): Command {
   const program = new Command('hardshell')
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, memory, config, secrets, audit, approvals, policy, security, doctor, migrate, channels, pairing]) register(program);
+  for (const register of [init, gateway, agent, chat, sessions, memory, config, secrets, audit, approvals, policy, security, doctor, migrate, channels, pairing, token, bans]) register(program);
   return program;
 }
 

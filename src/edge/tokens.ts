@@ -71,6 +71,34 @@ export class TokenStore {
     }));
   }
 
+  /** Deletes the token; true when there was one. Takes effect on the gateway's next request. */
+  revoke(name: string): boolean {
+    return this.db.prepare('DELETE FROM tokens WHERE name = ?').run(name).changes > 0;
+  }
+
+  /**
+   * Replaces `name` with a new token of the same scopes. The old one stays valid for `graceMs`
+   * (so clients can be switched over) under the name `<name>~rotated-<time>`, then expires.
+   */
+  rotate(name: string, graceMs: number, expiresAt: string | null = null, now = Date.now()): { value: string; oldName: string; oldExpiresAt: string } {
+    const row = this.db.prepare('SELECT * FROM tokens WHERE name = ?').get(name) as RawToken | undefined;
+    if (!row) throw new Error(`there is no token "${name}"`);
+    const oldName = `${name}~rotated-${new Date(now).toISOString().replace(/[-:]/g, '')}`;
+    let oldExpiry = now + graceMs;
+    if (row.expires_at !== null && Date.parse(row.expires_at) < oldExpiry) oldExpiry = Date.parse(row.expires_at);
+    const oldExpiresAt = new Date(oldExpiry).toISOString();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.prepare('UPDATE tokens SET name = ?, expires_at = ? WHERE name = ?').run(oldName, oldExpiresAt, name);
+      const value = this.create(name, JSON.parse(row.scopes), expiresAt);
+      this.db.exec('COMMIT');
+      return { value, oldName, oldExpiresAt };
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
   has(name: string): boolean {
     return this.db.prepare('SELECT 1 FROM tokens WHERE name = ?').get(name) !== undefined;
   }
