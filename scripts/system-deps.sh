@@ -5,6 +5,8 @@
 set -euo pipefail
 
 wanted=(bubblewrap iproute2 socat busybox-static)
+# The edge tests: a real browser for the cross-origin attack tests, wrk for the bounded load test.
+wanted+=(chromium wrk)
 missing=()
 for pkg in "${wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
