@@ -70,7 +70,7 @@ export class TelegramAdapter implements ChannelAdapter {
 
   async send(target: ReplyTarget, text: string): Promise<void> {
     for (const chunk of chunkText(text, MESSAGE_LIMITS.telegram)) {
-      await this.pacer.run(target.chatId, () => this.bot.api.sendMessage(target.chatId, chunk));
+      await this.pacer.run(target.chatId, () => this.bot.api.sendMessage(chatIdOf(target.chatId), chunk));
     }
   }
 
@@ -124,6 +124,9 @@ export class TelegramAdapter implements ChannelAdapter {
     return false;
   }
 }
+
+/** Telegram chat ids are numbers; channel usernames (`@name`) stay strings. */
+const chatIdOf = (id: string): number | string => (/^-?\d+$/.test(id) ? Number(id) : id);
 
 function attachmentsOf(msg: Message): InboundMessage['attachments'] {
   const out: InboundMessage['attachments'] = [];
