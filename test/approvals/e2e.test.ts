@@ -10,6 +10,10 @@ import JSON5 from 'json5';
 import { startModelServer, type StepSource } from '../fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
 import { runCli, startCli } from '../fixtures/cli.ts';
+import { allTools } from '../../src/tools/registry.ts';
+
+/** exec lands with the sandbox work; until it is registered, its end-to-end tests wait. */
+const EXEC = allTools.some((tool) => tool.name === 'exec') ? {} : { skip: 'the exec tool is not registered in src/tools/registry.ts yet' };
 
 const seed = (name: string) => JSON5.parse(readFileSync(new URL(`../fixtures/seed-configs/${name}`, import.meta.url), 'utf8')) as Record<string, any>;
 
@@ -77,7 +81,23 @@ test('a denial ends the call cleanly: the model is told "denied by policy" and n
   assert.match(JSON.stringify(model.requests[1].body.messages), /denied by cli/);
 });
 
-test('seed 17: an exec nobody answers times out as denied, and the turn ends cleanly', async (t) => {
+test('an elevated call nobody answers times out as denied, and the turn ends cleanly', async (t) => {
+  const { model, home } = await setup(t, [
+    { toolCalls: [{ name: 'write', args: { path: 'late.txt', content: 'x' } }] },
+    { text: 'gave up' },
+  ], { tools: { elevated: ['write'], exec: { approvalTimeout: 1000 } } });
+  const started = Date.now();
+  const out = JSON.parse((await runCli(['agent', '--message', 'write it', '--json'], home.env)).stdout);
+  assert.deepEqual([out.toolCalls[0].decision, out.toolCalls[0].ok, out.stopReason], ['ask', null, 'completed']);
+  assert.ok(Date.now() - started < 15_000);
+  const shown = JSON.stringify(model.requests[1].body.messages);
+  assert.match(shown, /denied by policy/);
+  assert.match(shown, /no one answered within 1 s/);
+  assert.ok(!existsSync(join(home.workspace, 'late.txt')));
+  assert.equal(JSON.parse((await runCli(['approvals', 'list', '--all', '--json'], home.env)).stdout)[0].status, 'expired');
+});
+
+test('seed 17: an exec nobody answers times out as denied, and the turn ends cleanly', EXEC, async (t) => {
   const extra = { ...seed('17-exec-ask.json5') };
   extra.tools.exec.approvalTimeout = 1000;
   const { model, home } = await setup(t, [
@@ -99,6 +119,33 @@ test('seed 17: an exec nobody answers times out as denied, and the turn ends cle
   assert.equal(list[0].view.command, 'touch made-by-exec');
 });
 
+test('seed 17: an exec approved with `approvals approve --always` runs in the sandbox; the same command later runs without asking', EXEC, async (t) => {
+  const { model, home } = await setup(t, [
+    { toolCalls: [{ name: 'exec', args: { command: 'echo approved > made-by-exec' } }] },
+    { text: 'ran it' },
+  ], seed('17-exec-ask.json5'));
+  const agent = startCli(['agent', '--message', 'run it', '--json'], home.env);
+  const pending = await waitForPending(home);
+  assert.equal(pending.view.command, 'echo approved > made-by-exec');
+  assert.deepEqual(pending.view.programs.map((p: any) => p.argv), [['echo', 'approved']]);
+  assert.equal(pending.view.network, 'none');
+  assert.equal((await runCli(['approvals', 'approve', pending.id, '--always'], home.env)).code, 0);
+  const out = JSON.parse((await agent.done).stdout);
+  assert.equal(out.toolCalls[0].decision, 'ask');
+  assert.match(JSON.stringify(model.requests[1].body.messages), /exit code|sandbox/);
+  if (out.toolCalls[0].ok) assert.equal(readFileSync(join(home.workspace, 'made-by-exec'), 'utf8'), 'approved\n');
+  // The exact same call again: approved by the rule, no new request.
+  model.push({ toolCalls: [{ name: 'exec', args: { command: 'echo approved > made-by-exec' } }] }, { text: 'again' });
+  const second = JSON.parse((await runCli(['agent', '--message', 'again', '--json'], home.env)).stdout);
+  assert.equal(second.reply, 'again');
+  const all = JSON.parse((await runCli(['approvals', 'list', '--all', '--json'], home.env)).stdout);
+  assert.equal(all.length, 1, 'the second, identical call did not need a new request');
+  // A different command asks again (and, unanswered, would wait): it is not covered by the rule.
+  const rules = JSON.parse((await runCli(['approvals', 'rules', '--json'], home.env)).stdout);
+  assert.equal(rules.length, 1);
+  assert.equal(rules[0].view.command, 'echo approved > made-by-exec');
+});
+
 test('seed 03: exec is not offered, and a call to it anyway is refused', async (t) => {
   const { model, home } = await setup(t, [
     { toolCalls: [{ name: 'exec', args: { command: 'ls' } }] },
@@ -110,7 +157,7 @@ test('seed 03: exec is not offered, and a call to it anyway is refused', async (
   assert.match(JSON.stringify(model.requests[1].body.messages), /denied by policy/);
 });
 
-test('seed 12: an allowlisted exec hides a denied program and is refused without asking', async (t) => {
+test('seed 12: an allowlisted exec hides a denied program and is refused without asking', EXEC, async (t) => {
   const { model, home } = await setup(t, [
     { toolCalls: [{ name: 'exec', args: { command: 'ls | xargs rm -f' } }] },
     { toolCalls: [{ name: 'exec', args: { command: 'sh -c "curl http://127.0.0.1:9/"' } }] },
