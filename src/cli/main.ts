@@ -1,37 +1,40 @@
 // The `hardshell` command. Each subcommand lives in its own file and registers itself here.
 import { Command } from 'commander';
 import { UserError } from './io.ts';
-import { register as agent } from './agent.ts';
-import { register as chat } from './chat.ts';
-import { register as config } from './config.ts';
-import { register as gateway } from './gateway.ts';
-import { register as init } from './init.ts';
-import { register as memory } from './memory.ts';
-import { register as sessions } from './sessions.ts';
-import { register as security } from './security.ts';
-import { register as doctor } from './doctor.ts';
-import { register as migrate } from './migrate.ts';
-import { register as approvals } from './approvals.ts';
-import { register as policy } from './policy.ts';
-import { register as secrets } from './secrets.ts';
-import { register as audit } from './audit.ts';
-import { register as channels } from './channels.ts';
-import { register as pairing } from './pairing.ts';
-import { register as token } from './token.ts';
-import { register as bans } from './bans.ts';
 
-export function buildProgram(): Command {
+/**
+ * Every subcommand, by name; each lives in the file of that name and exports `register`.
+ * Only the module of the command being run is loaded (all of them for help or a typo), so a
+ * command does not pay for the start-up of every other one.
+ */
+export const COMMANDS = [
+  'init', 'gateway', 'agent', 'chat', 'sessions', 'memory', 'config', 'secrets', 'audit',
+  'approvals', 'policy', 'security', 'doctor', 'migrate', 'channels', 'pairing',
+  'token', 'bans',
+] as const;
+
+// Sources run as .ts in a checkout and as compiled .js from dist/.
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('hardshell')
     .description('A self-hosted AI agent gateway with its security controls built in and on by default.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help to see the options)');
-  for (const register of [init, gateway, agent, chat, sessions, memory, config, secrets, audit, approvals, policy, security, doctor, migrate, channels, pairing, token, bans]) register(program);
+  const args = argv.slice(2);
+  const asked = args.find((a) => !a.startsWith('-'));
+  const versionOnly = !asked && args.some((a) => a === '-V' || a === '--version');
+  const names = versionOnly ? [] : COMMANDS.includes(asked as (typeof COMMANDS)[number]) ? [asked!] : COMMANDS;
+  for (const name of names) {
+    const { register } = await import(new URL(`./${name}${EXT}`, import.meta.url).href) as { register(program: Command): void };
+    register(program);
+  }
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);
   }

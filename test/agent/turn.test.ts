@@ -112,7 +112,7 @@ test('attacks: reads and writes outside the workspace are refused and the canary
 
 test('a tool the model invents, or bad arguments, get a clear refusal and the turn goes on', async (t) => {
   const { home } = await setup(t, [
-    { toolCalls: [{ name: 'exec', args: { command: 'cat ~/secret.txt' } }] },
+    { toolCalls: [{ name: 'run_shell', args: { command: 'cat ~/secret.txt' } }] },
     { toolCalls: [{ name: 'read', args: { file: 42 } }] },
     { text: 'ok' },
   ]);
