@@ -43,6 +43,8 @@ export interface ChannelAdapter {
   hooks(): ChannelHook[];
   /** A short line for `hardshell channels status`. */
   describe(): string;
+  /** Checks the credentials with the platform without starting to read messages; says what answered. */
+  probe(): Promise<string>;
 }
 
 /** An endpoint a platform calls. It authenticates the request by the platform's own signature. */

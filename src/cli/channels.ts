@@ -42,11 +42,11 @@ export function register(program: Command): void {
         const pending = new PairingStore(runtime.store).pending();
         const problems = plainCredentialProblems(runtime.config, runtime.loaded.references, runtime.loaded.paths.config).map((p) => p.message);
         for (const r of rows) if (r.enabled && r.credentials === 'missing') problems.push(`${r.channel} is enabled but its credentials are not set`);
+        if (problems.length > 0) process.exitCode = 1;
         if (opts.json) return printJson({ channels: rows, pendingPairings: pending.length, problems });
         for (const r of rows) say(`${r.channel.padEnd(9)} ${r.enabled ? 'on ' : 'off'}  dm: ${r.dmPolicy}  owners: ${r.owners}  credentials: ${r.credentials}`);
         say(`pending pairing requests: ${pending.length}${pending.length > 0 ? ' (hardshell pairing list)' : ''}`);
         for (const p of problems) say(`problem: ${p}`);
-        if (problems.length > 0) process.exitCode = 1;
       } finally {
         runtime.close();
       }
@@ -60,14 +60,13 @@ export function register(program: Command): void {
       try {
         if (!runtime.config.channels[name as ChannelName].enabled) throw new UserError(`channels.${name}.enabled is false: enable it in hardshell.json first`);
         const adapter = buildAdapters(channelDeps(runtime)).find((a) => a.name === name)!;
+        let detail: string;
         try {
-          await adapter.start();
-          say(`${name}: ok, ${adapter.describe()}`);
+          detail = await adapter.probe();
         } catch (err) {
           throw new UserError(`${name}: the platform did not accept the connection: ${(err as Error).message}`);
-        } finally {
-          await adapter.stop();
         }
+        say(`${name}: ok, ${detail}`);
       } finally {
         runtime.close();
       }

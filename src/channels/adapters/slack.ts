@@ -72,6 +72,11 @@ export class SlackAdapter implements ChannelAdapter {
 
   async stop(): Promise<void> {}
 
+  async probe(): Promise<string> {
+    await this.start();
+    return this.describe();
+  }
+
   describe(): string {
     return `${this.team ? `team ${this.team}` : 'not connected'}, Events API at POST ${SLACK_HOOK_PATH}`;
   }

@@ -63,6 +63,11 @@ export class TelegramAdapter implements ChannelAdapter {
     await this.polling;
   }
 
+  async probe(): Promise<string> {
+    await this.bot.init();
+    return this.describe();
+  }
+
   describe(): string {
     const me = this.bot.isInited() ? `@${this.bot.botInfo.username}` : 'not connected';
     return `${me}, ${this.opts.mode === 'webhook' ? `webhook at POST ${TELEGRAM_HOOK_PATH}` : 'long polling'}`;

@@ -42,6 +42,10 @@ export class WebhookAdapter implements ChannelAdapter {
     throw new Error('the generic webhook answers in the HTTP response; it cannot send on its own');
   }
 
+  async probe(): Promise<string> {
+    return this.describe();
+  }
+
   describe(): string {
     const names = Object.keys(this.opts.secrets);
     return `${names.length} source${names.length === 1 ? '' : 's'} (${names.join(', ') || 'none'}) at POST /hooks/webhook/<source>`;
