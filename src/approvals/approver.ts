@@ -3,7 +3,7 @@
 // prompt, the HTTP/WebSocket API), polling the store. No answer in time means no; so does a
 // cancelled turn. An "always" answer is kept as a rule bound to this exact call.
 import type { AuditSink } from '../audit/types.ts';
-import { bindingHash, type Binding } from './binding.ts';
+import { bindingHash, verifyTicket, type Binding, type ProgramIdentity, type Ticket } from './binding.ts';
 import { sanitize, sanitizeDeep } from './sanitize.ts';
 import type { ApprovalRecord, ApprovalStore } from './store.ts';
 import type { ApprovalAnswer, ApprovalChoice, ApprovalRequest, ApprovalView, Approver } from './types.ts';
@@ -26,6 +26,12 @@ export interface ApproverOptions {
   onPending?: (record: ApprovalRecord) => void;
   audit?: AuditSink;
   now?: () => Date;
+  /**
+   * The sandbox's hook: the program a call would start (resolved path and SHA-256 of the
+   * file), made part of what is approved, so "always" covers that binary only and a file
+   * replaced after approval fails the check at execution.
+   */
+  identify?: (request: ApprovalRequest) => ProgramIdentity | undefined;
 }
 
 export function createApprover(opts: ApproverOptions): Approver {
@@ -33,12 +39,14 @@ export function createApprover(opts: ApproverOptions): Approver {
   const now = opts.now ?? (() => new Date());
 
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> => {
-    const { view: raw, binding } = opts.describe(request);
+    const described = opts.describe(request);
+    const { view: raw } = described;
+    const binding: Binding = { ...described.binding, program: described.binding.program ?? opts.identify?.(request) };
     const view: ApprovalView = sanitizeDeep({ ...raw, reason: request.reason, rule: request.rule });
     const hash = bindingHash(binding);
     deepFreeze(request.args);
     if (opts.store.hasRule(`always:${hash}`)) {
-      return { approved: true, by: 'always', note: 'approved earlier with "always" for this exact call', ticket: { approvalId: 'always', hash } };
+      return approved('always', { approvalId: 'always', hash }, 'approved earlier with "always" for this exact call');
     }
     const record = opts.store.create({
       agentId: request.agentId, sessionId: request.sessionId, toolCallId: request.toolCallId, tool: request.tool,
@@ -60,6 +68,16 @@ export function createApprover(opts: ApproverOptions): Approver {
       local.abort();
     }
 
+    /** An approval carries the check for execution time: same call, same program file. */
+    function approved(by: string, ticket: Ticket, note?: string): ApprovalAnswer {
+      return {
+        approved: true, by, ticket, ...(note ? { note } : {}),
+        // When the approval recorded a program file, the one about to run must be that file
+        // (a missing identity fails too); without the sandbox's hook there is none to compare.
+        verify: (actual) => verifyTicket(ticket, { ...binding, args: actual.args, program: binding.program ? actual.program : undefined }),
+      };
+    }
+
     async function waitForAnswer(rec: ApprovalRecord, expected: string): Promise<ApprovalAnswer> {
       const deadline = new Date(rec.expiresAt).getTime();
       for (;;) {
@@ -69,7 +87,7 @@ export function createApprover(opts: ApproverOptions): Approver {
           // The stored request must still be the one this call is: a row edited in the store
           // approves nothing.
           if (s.hash !== expected) return { approved: false, by: s.answeredBy ?? 'unknown', note: 'the approved request does not match this call' };
-          return { approved: true, by: s.answeredBy ?? 'unknown', ticket: { approvalId: rec.id, hash: expected } };
+          return approved(s.answeredBy ?? 'unknown', { approvalId: rec.id, hash: expected });
         }
         if (s.status === 'denied') return { approved: false, by: s.answeredBy ?? 'unknown', note: `denied by ${sanitize(s.answeredBy ?? 'a person')}` };
         if (s.status === 'expired' || now().getTime() >= deadline) {

@@ -1,6 +1,6 @@
 // A person in the loop. When policy says `ask`, the turn hands an ApprovalRequest to an
 // Approver and waits; no approver, no answer in time, or any failure means no.
-import type { Ticket } from './binding.ts';
+import type { ProgramIdentity, Ticket } from './binding.ts';
 
 export interface ApprovalRequest {
   agentId: string;
@@ -21,6 +21,12 @@ export interface ApprovalAnswer {
   note?: string;
   /** For an approved call: what it was approved as, for the check just before it runs. */
   ticket?: Ticket;
+  /**
+   * For an approved call: the check the tool runs immediately before it starts anything, with
+   * the program it resolved (path and file hash). Anything different from what was approved
+   * (arguments, folder, program file) fails it, and the call must not run.
+   */
+  verify?: (actual: { args: unknown; program?: ProgramIdentity }) => { ok: true } | { ok: false; reason: string };
 }
 
 export type Approver = (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalAnswer>;

@@ -159,3 +159,21 @@ test('the check at execution: a ticket runs only the call it was issued for', ()
     assert.equal(r.ok, false, JSON.stringify(c));
   }
 });
+
+test('an approval carries the check for execution time: changed arguments or a replaced binary fail it', async (t) => {
+  const { approvals } = await tempStore(t);
+  let binary = { path: '/usr/bin/git', sha256: 'a'.repeat(64) };
+  const approver = createApprover({ store: approvals, describe, timeoutMs: 2000, pollMs: 5, identify: () => binary });
+  const timer = setInterval(() => { const [p] = approvals.list({ status: 'pending' }); if (p) { clearInterval(timer); approvals.answer(p.id, 'always', 't'); } }, 5);
+  const req = request('git pull');
+  const answer = await approver(req, new AbortController().signal);
+  assert.equal(answer.approved, true);
+  assert.deepEqual(answer.verify!({ args: { command: 'git pull' }, program: binary }), { ok: true });
+  assert.equal(answer.verify!({ args: { command: 'git pull && rm -rf ~' }, program: binary }).ok, false);
+  assert.equal(answer.verify!({ args: { command: 'git pull' }, program: { ...binary, sha256: 'b'.repeat(64) } }).ok, false);
+  assert.equal(answer.verify!({ args: { command: 'git pull' } }).ok, false, 'no identity when one was approved fails closed');
+  // "always" is bound to the binary too: a replaced file asks again.
+  binary = { path: '/usr/bin/git', sha256: 'c'.repeat(64) };
+  const quick = createApprover({ store: approvals, describe, timeoutMs: 1000, pollMs: 5, identify: () => binary });
+  assert.equal((await quick(request('git pull'), new AbortController().signal)).approved, false);
+});
