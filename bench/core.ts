@@ -2,11 +2,10 @@
 // turn with three file-tool calls, and the size of the production dependencies.
 // The scripted model server answers instantly, so what is measured is hardshell itself.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtemp, rm, cp, symlink, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, cp, writeFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startModelServer, type Step } from '../test/fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig } from '../test/fixtures/home.ts';
 import { configSchema } from '../src/config/schema.ts';
@@ -18,20 +17,13 @@ import { createAgentRunner } from '../src/agent/runner.ts';
 import { allTools } from '../src/tools/registry.ts';
 import { z } from 'zod';
 import { median, percentile, report } from './stats.ts';
+import { ROOT, SOURCE_BIN, withPackageLayout } from './package-layout.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export async function benchCore(): Promise<void> {
   await turnOverhead();
-  await gatewayStartup('source checkout (TypeScript run directly)', join(ROOT, 'bin/hardshell'));
-  const pkg = await packageLayout();
-  if (pkg) {
-    try {
-      await gatewayStartup('published layout (compiled dist/)', join(pkg, 'bin/hardshell'));
-    } finally {
-      await rm(pkg, { recursive: true, force: true });
-    }
-  }
+  await gatewayStartup('source checkout (TypeScript run directly)', SOURCE_BIN);
+  await withPackageLayout((bin) => gatewayStartup('published layout (compiled dist/)', bin));
   await productionDependencies();
 }
 
@@ -145,23 +137,6 @@ async function gatewayStartup(label: string, bin: string): Promise<void> {
   }
   report(`gateway ready from process start, ${label}`, `median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms (target: < 300 ms)`);
   report(`gateway idle resident memory, ${label}`, `${rssMb.toFixed(1)} MB (target: < 120 MB)`);
-}
-
-/** The package as npm would install it: bin/, dist/ and the dependencies, no sources. */
-async function packageLayout(): Promise<string | null> {
-  try {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (err) {
-    report('published layout', `skipped: "npm run build" failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim()}`);
-    return null;
-  }
-  const dir = await mkdtemp(join(tmpdir(), 'hardshell-pkg-'));
-  await mkdir(join(dir, 'bin'));
-  await cp(join(ROOT, 'bin/hardshell'), join(dir, 'bin/hardshell'));
-  await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  await cp(join(ROOT, 'package.json'), join(dir, 'package.json'));
-  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
 }
 
 /** `npm ci --omit=dev` into a scratch folder, then its size on disk. */
