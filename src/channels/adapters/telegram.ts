@@ -33,6 +33,8 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly opts: TelegramAdapterOptions;
   private readonly bot: Bot;
   private readonly pacer: Pacer;
+  /** Inbound messages run one at a time per chat, and chats in parallel: one slow turn holds up only its own chat. */
+  private readonly inbound = new Pacer(0);
   private polling: Promise<void> | undefined;
 
   constructor(opts: TelegramAdapterOptions) {
@@ -114,7 +116,8 @@ export class TelegramAdapter implements ChannelAdapter {
       attachments: attachmentsOf(msg),
     };
     const target: ReplyTarget = { chatId: String(msg.chat.id) };
-    await this.opts.dispatch(inbound, (reply) => this.send(target, reply));
+    void this.inbound.run(target.chatId, () => this.opts.dispatch(inbound, (reply) => this.send(target, reply)))
+      .catch((err: Error) => this.opts.log?.({ level: 'error', msg: 'telegram message failed', error: err.message }));
   }
 
   /** An @mention of the bot (by entity, not by display name) or a reply to one of its messages. */
