@@ -20,7 +20,7 @@ import { chooseModel, type ModelChoice } from './providers.ts';
 import { systemPrompt, transcriptMessages, newNonce, sessionTaint, untrustedLabel, wrapUntrusted, type Taint } from './context.ts';
 import { runTool } from './run-tool.ts';
 import type { AuditSink } from '../audit/types.ts';
-import type { Approver } from '../approvals/types.ts';
+import type { ApprovalAnswer, Approver } from '../approvals/types.ts';
 import type { AgentRunner, StopReason, ToolCallRecord, TurnEvent, TurnRequest, TurnResult } from './events.ts';
 
 export const DEFAULT_MAX_STEPS = 25;
@@ -287,11 +287,18 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   const record: ToolCallRecord = { id, tool: call.toolName, args: call.input, ...decision, ok: null };
   let allowed = decision.decision === 'allow';
   let refusal = `denied by policy: ${decision.reason}`;
+  let approval: { verify: NonNullable<ApprovalAnswer['verify']> } | undefined;
   if (decision.decision === 'ask') {
     const answer = await askPerson(scope, call, decision.reason, decision.rule);
     deps.audit?.({ kind: 'approval', action: answer.approved ? 'approved' : 'denied', ...where, by: answer.by, note: answer.note });
     allowed = answer.approved;
     refusal = `denied by policy: ${decision.reason}; ${answer.note ?? 'no person approved it'}`;
+    // What runs is what was approved: checked again here, and by exec against the program file.
+    if (allowed && answer.verify) {
+      const check = answer.verify({ args: call.input });
+      approval = { verify: answer.verify };
+      if (!check.ok) { allowed = false; refusal = `denied by policy: ${check.reason}`; }
+    }
   }
   let output = refusal;
   let source: string | undefined;
@@ -300,6 +307,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
       {
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
+        approval,
       });
     record.ok = ran.ok;
     source = ran.source;

@@ -72,9 +72,9 @@ export function createApprover(opts: ApproverOptions): Approver {
     function approved(by: string, ticket: Ticket, note?: string): ApprovalAnswer {
       return {
         approved: true, by, ticket, ...(note ? { note } : {}),
-        // When the approval recorded a program file, the one about to run must be that file
-        // (a missing identity fails too); without the sandbox's hook there is none to compare.
-        verify: (actual) => verifyTicket(ticket, { ...binding, args: actual.args, program: binding.program ? actual.program : undefined }),
+        // Without `program` the arguments and folder are checked (the runner does, before any
+        // tool); with it, the program file about to start must be the one approved too.
+        verify: (actual) => verifyTicket(ticket, { ...binding, args: actual.args, program: actual.program === undefined ? binding.program : binding.program ? actual.program : undefined }),
       };
     }
 

@@ -22,9 +22,10 @@ export interface ApprovalAnswer {
   /** For an approved call: what it was approved as, for the check just before it runs. */
   ticket?: Ticket;
   /**
-   * For an approved call: the check the tool runs immediately before it starts anything, with
-   * the program it resolved (path and file hash). Anything different from what was approved
-   * (arguments, folder, program file) fails it, and the call must not run.
+   * For an approved call: the check run immediately before it starts, with its arguments and
+   * (from a tool that starts a program) the program it resolved, path and file hash. Anything
+   * different from what was approved fails it, and the call must not run. Without `program`,
+   * only the arguments and folder are compared.
    */
   verify?: (actual: { args: unknown; program?: ProgramIdentity }) => { ok: true } | { ok: false; reason: string };
 }

@@ -1,5 +1,6 @@
 // The contract every tool implements. Tools never decide whether they may run (policy does);
 // they validate their own arguments, because the model that wrote them is untrusted.
+import type { ApprovalAnswer } from '../approvals/types.ts';
 import type { z } from 'zod';
 import type { WebFetchPort } from './web-fetch.ts';
 import type { ResolvedSandbox } from '../sandbox/settings.ts';
@@ -16,6 +17,12 @@ export interface ToolContext {
   webFetch?: WebFetchPort;
   /** For exec: the agent's sandbox settings (execSandboxFor in tools/exec.ts). Absent: the secure defaults. */
   sandbox?: ResolvedSandbox;
+  /**
+   * For a call a person approved: a tool that starts a program calls verify({args, program})
+   * with the program it resolved (path and SHA-256 of the file) immediately before starting
+   * it; not ok means what would run is not what was approved, and it must not run.
+   */
+  approval?: { verify: NonNullable<ApprovalAnswer['verify']> };
 }
 
 /** What the memory tools need from hardshell, beyond the workspace files. */

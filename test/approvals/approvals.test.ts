@@ -171,7 +171,8 @@ test('an approval carries the check for execution time: changed arguments or a r
   assert.deepEqual(answer.verify!({ args: { command: 'git pull' }, program: binary }), { ok: true });
   assert.equal(answer.verify!({ args: { command: 'git pull && rm -rf ~' }, program: binary }).ok, false);
   assert.equal(answer.verify!({ args: { command: 'git pull' }, program: { ...binary, sha256: 'b'.repeat(64) } }).ok, false);
-  assert.equal(answer.verify!({ args: { command: 'git pull' } }).ok, false, 'no identity when one was approved fails closed');
+  assert.deepEqual(answer.verify!({ args: { command: 'git pull' } }), { ok: true }, 'without a program, arguments and folder are compared');
+  assert.equal(answer.verify!({ args: { command: 'git pull --rebase' } }).ok, false);
   // "always" is bound to the binary too: a replaced file asks again.
   binary = { path: '/usr/bin/git', sha256: 'c'.repeat(64) };
   const quick = createApprover({ store: approvals, describe, timeoutMs: 1000, pollMs: 5, identify: () => binary });
