@@ -107,10 +107,13 @@ export function findBwrap(path = process.env.PATH ?? ''): string | null {
 export class BwrapBackend implements SandboxBackend {
   readonly name = 'bwrap' as const;
   private readonly bwrapPath: string | null;
+  private readonly useCgroup: boolean;
   private probe: Promise<Availability> | undefined;
 
-  constructor(options: { bwrapPath?: string | null } = {}) {
+  /** cgroup: false skips the pids cgroup (for measurements; as root, processes are then not limited). */
+  constructor(options: { bwrapPath?: string | null; cgroup?: boolean } = {}) {
     this.bwrapPath = options.bwrapPath !== undefined ? options.bwrapPath : findBwrap();
+    this.useCgroup = options.cgroup ?? true;
   }
 
   /** Checked once per process: bwrap exists, and a sandbox with every setting actually starts. */
@@ -156,7 +159,7 @@ export class BwrapBackend implements SandboxBackend {
     const layout = hostLayout();
     const plan = bwrapPlan(spec, layout);
     const env = sandboxEnv(spec.env, spec.network);
-    const cgroup = makePidsCgroup(spec.limits.processes + SETUP_TASKS);
+    const cgroup = this.useCgroup ? makePidsCgroup(spec.limits.processes + SETUP_TASKS) : null;
     // With a cgroup, a shell joins it first and then becomes bwrap, so every sandbox process starts inside it.
     const [file, args] = cgroup
       ? ['/bin/sh', ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, this.bwrapPath!, ...plan.args]]
