@@ -16,7 +16,7 @@ import type { ToolDef } from '../tools/types.ts';
 import { allTools } from '../tools/registry.ts';
 import { decide, type PolicyContext } from '../policy/decide.ts';
 import { offeredTools } from '../policy/tools.ts';
-import { chooseModel, type ModelChoice } from './providers.ts';
+import { chooseModel, type ModelChoice, type ResolvedModel } from './providers.ts';
 import { systemPrompt, transcriptMessages, newNonce, sessionTaint, untrustedLabel, wrapUntrusted, type Taint } from './context.ts';
 import { runTool } from './run-tool.ts';
 import type { AuditSink } from '../audit/types.ts';
@@ -44,6 +44,8 @@ export interface RunnerDeps {
   audit?: AuditSink;
   /** Asked when policy says `ask`. Without one, `ask` means no. */
   approver?: Approver;
+  /** A model to use for every turn instead of the configured one (`hardshell demo`'s scripted model). */
+  model?: ResolvedModel;
 }
 
 type Provenance = 'owner' | 'user' | 'tool' | 'web' | 'agent';
@@ -108,6 +110,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
   // A model is built once per configured name; a missing one is looked for again next turn
   // (the user may have started Ollama or set a key meanwhile).
   async function modelFor(ref: string | undefined): Promise<ModelChoice> {
+    if (deps.model) return deps.model;
     const key = ref ?? '';
     let choice = models.get(key);
     if (!choice) {

@@ -13,6 +13,7 @@ import { MemoryLedger } from '../sessions/memory.ts';
 import { TokenStore } from '../edge/tokens.ts';
 import { createAgentRunner } from '../agent/runner.ts';
 import type { AgentRunner } from '../agent/events.ts';
+import type { ResolvedModel } from '../agent/providers.ts';
 import { Redactor } from '../secrets/redactor.ts';
 import { knownSecrets } from '../secrets/known.ts';
 import { AuditLog } from '../audit/log.ts';
@@ -50,6 +51,8 @@ export interface RuntimeOptions {
   echoLog?: boolean;
   /** How `ask` reaches a person besides the store: the chat's inline prompt, the gateway's push. */
   approvals?: Pick<RuntimeApproverOptions, 'prompt' | 'onPending'>;
+  /** Use this model for every turn instead of the configured one (the demo's scripted model). */
+  model?: ResolvedModel;
 }
 
 export function logFilePath(config: Config, home: string, env: NodeJS.ProcessEnv): string {
@@ -120,6 +123,7 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
     redact: (text) => redactor.tool(text),
     audit,
     approver: runtimeApprover(config, paths.home, store, { ...opts.approvals, audit }),
+    model: opts.model,
   });
   const runner = redactingRunner(inner, redactor, audit, alerts);
   const openedStore = store;
