@@ -139,8 +139,9 @@ class Analyser {
     try {
       script = parseShell(command);
     } catch (err) {
-      if (!(err instanceof NotUnderstood)) throw err;
-      this.find('not-understood', `the command could not be fully read: ${err.message}`);
+      // A stack overflow on hostile nesting is "not understood" too: never a crash, never allow.
+      if (!(err instanceof NotUnderstood) && !(err instanceof RangeError)) throw err;
+      this.find('not-understood', `the command could not be fully read: ${err instanceof RangeError ? 'it nests too deeply' : err.message}`);
       this.scanWords(command, via);
       return;
     }
@@ -217,6 +218,12 @@ class Analyser {
 
   /** One argument vector: the program it names, and through wrappers, the programs they run. */
   argv(argv: Arg[], via: string[], stdinCode: boolean): void {
+    if (this.out.invocations.length >= MAX_INVOCATIONS) {
+      if (!this.out.findings.some((f) => f.message.startsWith('the command runs more than'))) {
+        this.find('not-understood', `the command runs more than ${MAX_INVOCATIONS} programs`);
+      }
+      return;
+    }
     const written = argv[0];
     if (written === null) {
       this.find('not-understood', 'the program name is only known when the command runs (it comes from an expansion or substitution)');

@@ -341,14 +341,18 @@ class Parser {
   /** `{a,b}` and `{1..3}` expand to several words; `{}` and `{x}` stay as written. */
   braceExpands(): boolean {
     let depth = 0;
-    for (let j = this.i; j < this.s.length; j++) {
+    // A brace longer than this is treated as expanding: unknown, so never allowed (and the
+    // scan stays linear on hostile input).
+    const end = Math.min(this.s.length, this.i + 512);
+    if (end < this.s.length && !/[\s;&|()<>]/.test(this.s.slice(this.i, end))) return true;
+    for (let j = this.i; j < end; j++) {
       const c = this.s[j];
       if (c === '{') depth++;
       else if (c === '}') { if (--depth === 0) return false; }
       else if (c === ',' || (c === '.' && this.s[j + 1] === '.')) return true;
       else if (isMeta(c)) return false;
     }
-    return false;
+    return end < this.s.length;
   }
 
   dollar(w: Word): void {
@@ -376,7 +380,7 @@ class Parser {
         if (c === '{') depth++;
         if (c === '}') depth--;
         if (c === '\n' || c === ' ' || c === '\t' || c === '|' || c === '&' || c === ';' || c === '<' || c === '>' || c === '(' || c === ')') { this.i++; continue; }
-        this.piece(inner, false);
+        this.inner(() => this.piece(inner, false));
       }
       this.i++;
       w.parts.push({ t: 'param', name });
@@ -422,7 +426,7 @@ class Parser {
         continue;
       }
       if (c === '(') { depth++; this.i++; continue; }
-      if (c === '$' || c === '`' || c === '"' || c === "'" || c === '\\') { this.piece(inner, false); continue; }
+      if (c === '$' || c === '`' || c === '"' || c === "'" || c === '\\') { this.inner(() => this.piece(inner, false)); continue; }
       this.i++;
     }
     // bash reads `$((a b))` as a command substitution of a subshell when it is not arithmetic:
