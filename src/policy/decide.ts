@@ -16,8 +16,13 @@ export function decide(call: ToolCall, ctx: PolicyContext): Decision {
   }
   let decision: Decision = { decision: 'allow', reason: `"${call.tool}" is allowed for agent "${ctx.agentId}"`, rule: verdict.rule };
   if (call.tool === 'exec') {
-    const d = execDecision(call.args, ctx.config, ctx.trust?.exec);
-    decision = { decision: d.decision, reason: d.reason, rule: d.rule };
+    try {
+      const d = execDecision(call.args, ctx.config, ctx.trust?.exec);
+      decision = { decision: d.decision, reason: d.reason, rule: d.rule };
+    } catch (err) {
+      // A bug in the analyser must not become a crash, nor an allow.
+      return { decision: 'deny', reason: `the command could not be checked (${(err as Error)?.message ?? String(err)})`, rule: 'exec.not-understood' };
+    }
   }
   // An elevated tool may run outside the sandbox: a person approves every call.
   if (decision.decision === 'allow' && ctx.config.tools.elevated.includes(call.tool)) {
