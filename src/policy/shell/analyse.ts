@@ -119,6 +119,14 @@ function interpreterOf(name: string): string | null {
   return null;
 }
 
+const GIT_COMMANDS = new Set(`add am annotate apply archive bisect blame branch bundle cat-file check-attr check-ignore
+  check-mailmap check-ref-format checkout cherry cherry-pick clean clone column commit commit-graph commit-tree config
+  count-objects describe diff diff-files diff-index diff-tree fetch fmt-merge-msg for-each-ref format-patch fsck gc
+  get-tar-commit-id grep hash-object help index-pack init interpret-trailers log ls-files ls-remote ls-tree mailinfo
+  mailsplit maintenance merge merge-base merge-file merge-tree mktree mv name-rev notes pack-objects patch-id prune
+  prune-packed pull push range-diff read-tree rebase reflog remote repack replace rerere reset restore rev-list rev-parse
+  revert rm shortlog show show-branch show-ref sparse-checkout stash status stripspace submodule switch symbolic-ref tag
+  unpack-objects update-index update-ref var verify-commit verify-pack verify-tag version whatchanged worktree write-tree`.split(/\s+/));
 const AWKS = new Set(['awk', 'gawk', 'mawk', 'nawk', 'busybox-awk']);
 
 class Analyser {
@@ -518,6 +526,9 @@ class Analyser {
     const sub = argv[i];
     if (sub === undefined) return;
     if (sub === null) throw new OptionError('the git subcommand is only known when the command runs');
+    // Only git's own commands: anything else is an alias or an external git-* program, and an
+    // alias in the repository's config (which the agent can write) can run any command.
+    if (!GIT_COMMANDS.has(sub)) throw new OptionError(`"git ${sub}" is not one of git's own commands (it may be an alias or an external program)`);
     const rest = argv.slice(i + 1);
     const FLAGGED = new Set(['difftool', 'mergetool', 'filter-branch', 'filter-repo', 'send-email', 'instaweb', 'web--browse', 'daemon', 'shell', 'remote-ext', 'remote-fd', 'fsmonitor--daemon', 'credential', 'upload-pack', 'receive-pack', 'imap-send']);
     if (FLAGGED.has(sub)) throw new OptionError(`git ${sub} runs other programs`);
