@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/db.ts';
 import type { ApprovalChoice, ApprovalStatus, ApprovalView } from './types.ts';
+import { sanitize } from './sanitize.ts';
 
 export interface ApprovalRecord {
   id: string;
@@ -80,6 +81,7 @@ export class ApprovalStore {
   /** The person's answer; only a pending, unexpired request can be answered, and only once. */
   answer(id: string, choice: ApprovalChoice, by: string, now = new Date()): AnswerResult {
     this.expire(now);
+    by = sanitize(by).slice(0, 200); // shown to people and the model: a token name must not carry escapes
     const status: ApprovalStatus = choice === 'deny' ? 'denied' : 'approved';
     const changed = this.stmts.answer.run(status, choice, by, now.toISOString(), id).changes;
     const record = this.get(id);
