@@ -9,7 +9,7 @@ import { UserError } from './io.ts';
  */
 export const COMMANDS = [
   'init', 'gateway', 'agent', 'chat', 'sessions', 'memory', 'config', 'secrets', 'audit',
-  'approvals', 'policy', 'security', 'doctor', 'migrate', 'channels', 'pairing',
+  'approvals', 'policy', 'security', 'doctor', 'migrate', 'demo', 'channels', 'pairing',
   'token', 'bans',
 ] as const;
 
