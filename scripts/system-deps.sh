@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Debian packages the tests use: bubblewrap (the sandbox), iproute2 (test network
 # namespaces), socat (the relay from a sandbox to the egress proxy), busybox-static (small
-# tools for escape tests and the container image). Installed only when missing, quietly.
+# tools for escape tests and the container image), docker.io (the docker backend's tests,
+# with a private engine from scripts/test-dockerd.sh). Installed only when missing, quietly.
 set -euo pipefail
 
-wanted=(bubblewrap iproute2 socat busybox-static)
+wanted=(bubblewrap iproute2 socat busybox-static docker.io)
 # The edge tests: a real browser for the cross-origin attack tests, wrk for the bounded load test.
 wanted+=(chromium wrk)
 missing=()

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { effectiveAgent, MAIN_AGENT } from '../config/agents.ts';
-import { backendStatus, selectBackend, SandboxUnavailable, type ProviderName } from '../sandbox/index.ts';
+import { backendStatus, backendsByName, selectBackend, SandboxUnavailable, type ProviderName } from '../sandbox/index.ts';
+import { ContainerBackend, DEFAULT_IMAGE } from '../sandbox/container.ts';
 import { explainSandbox, type Explanation } from '../sandbox/explain.ts';
 import { runEscapeChecks, type CheckResult } from '../sandbox/checks.ts';
 import { execSandboxFor } from '../tools/exec.ts';
@@ -47,20 +48,28 @@ export function register(program: Command): void {
   sandbox.command('test')
     .description('run escape attempts against a real sandbox on this machine; exits non-zero if any succeeds')
     .option('--provider <name>', `sandbox to test: ${PROVIDERS.join(', ')}`, 'auto')
+    .option('--image <name>', `the image for docker or podman (default ${DEFAULT_IMAGE})`)
     .option('--json', 'print JSON')
-    .action(async (opts: { provider: string; json?: boolean }) => {
+    .action(async (opts: { provider: string; image?: string; json?: boolean }) => {
       if (!PROVIDERS.includes(opts.provider)) {
         throw new UserError(`--provider takes ${PROVIDERS.join(', ')}${opts.provider === 'none' ? ' ("none" is no sandbox: there is nothing to test)' : ''}, got "${opts.provider}"`);
       }
       let backend;
       try {
-        backend = await selectBackend(opts.provider as ProviderName);
+        const backends = backendsByName();
+        if (opts.image) for (const engine of ['docker', 'podman'] as const) backends.set(engine, new ContainerBackend({ engine, image: opts.image }));
+        backend = await selectBackend(opts.provider as ProviderName, backends);
       } catch (err) {
         if (err instanceof SandboxUnavailable) throw new UserError(err.message, 2);
         throw err;
       }
       if (!opts.json) say(`escape checks against the ${backend.name} sandbox:`);
-      const results = await runEscapeChecks(backend, opts.json ? undefined : printCheck);
+      let results: CheckResult[];
+      try {
+        results = await runEscapeChecks(backend, opts.json ? undefined : printCheck);
+      } catch (err) {
+        throw new UserError((err as Error).message, 2);
+      }
       const escaped = results.filter((r) => r.outcome === 'ESCAPED');
       if (opts.json) printJson({ backend: backend.name, escaped: escaped.length, checks: results });
       else say(escaped.length === 0 ? `no escape: ${results.filter((r) => r.outcome === 'contained').length} contained, ${results.filter((r) => r.outcome === 'skipped').length} skipped` : `${escaped.length} ESCAPED: this sandbox does not hold`);

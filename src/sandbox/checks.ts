@@ -4,7 +4,7 @@
 // every attempt must fail. A check counts as an escape only on evidence (the canary seen, the
 // listener reached, a file written), never on a guess.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -70,6 +70,12 @@ export async function runEscapeChecks(backend: SandboxBackend, onResult: (r: Che
   const leaked = (r: RunResult) => (r.stdout + r.stderr).includes(canary);
 
   try {
+    // A container runs as uid 1000 when the gateway is root: the workspace must be open to it.
+    if (backend.name !== 'bwrap' && process.getuid?.() === 0) chmodSync(workspace, 0o777);
+    const hello = await run('echo ok');
+    if (hello.exitCode !== 0 || hello.stdout !== 'ok\n') {
+      throw new Error(`the ${backend.name} sandbox does not run commands here (exit ${hello.exitCode}: ${lastLine(hello.stderr) || lastLine(hello.stdout)}), so there is nothing to test`);
+    }
     const ssh = await run(`cat ${fakeHome}/.ssh/id_rsa ~/.ssh/id_rsa ../../.ssh/id_rsa 2>&1`);
     add('read ~/.ssh/id_rsa', leaked(ssh) ? 'ESCAPED' : 'contained', 'a key planted in a home folder outside the workspace');
 

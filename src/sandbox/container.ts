@@ -98,7 +98,7 @@ export class ContainerBackend implements SandboxBackend {
       'run', '--rm', '--name', name, '--label', 'hardshell=sandbox', '--hostname', 'sandbox',
       '--network', 'none', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
       '--security-opt', `seccomp=${this.seccompProfile()}`, '--read-only',
-      '--user', `${SANDBOX_UID}:${SANDBOX_GID}`, '--pids-limit', String(l.processes),
+      ...this.userArgs(), '--pids-limit', String(l.processes),
       '--memory', String(l.memoryBytes), '--memory-swap', String(l.memoryBytes), '--cpus', '1',
       '--ulimit', `nofile=${l.openFiles}:${l.openFiles}`, '--ulimit', `cpu=${Math.ceil(l.cpuSeconds)}:${Math.ceil(l.cpuSeconds)}`,
       '--ulimit', 'core=0', '--tmpfs', `/tmp:rw,nosuid,nodev,size=${l.tmpBytes},mode=1777`,
@@ -107,7 +107,9 @@ export class ContainerBackend implements SandboxBackend {
     if (spec.workspaceAccess === 'rw') args.push('--mount', `type=bind,src=${spec.workspace},dst=${SANDBOX_WORKSPACE}`);
     if (spec.workspaceAccess === 'ro') {
       args.push('--mount', `type=bind,src=${spec.workspace},dst=${WORKSPACE_SOURCE},readonly`);
-      args.push('--tmpfs', `${SANDBOX_WORKSPACE}:rw,nosuid,nodev,size=${l.tmpBytes},mode=1777`);
+      // Owned by the container's user, so the copy can keep modes and times.
+      const [uid, gid] = this.userArgs().at(-1)!.split(':');
+      args.push('--tmpfs', `${SANDBOX_WORKSPACE}:rw,nosuid,nodev,size=${l.tmpBytes},mode=0755,uid=${uid},gid=${gid}`);
     }
     if (spec.network !== 'none') args.push('--mount', `type=bind,src=${spec.network.proxySocket},dst=${PROXY_SOCKET}`);
     for (const [k, v] of Object.entries(sandboxEnv(spec.env, spec.network))) args.push('--env', `${k}=${v}`);
@@ -116,6 +118,18 @@ export class ContainerBackend implements SandboxBackend {
       relay: spec.network !== 'none' ? 'socat' : null, cwd: sandboxCwd(spec), argv: spec.argv,
     }));
     return args;
+  }
+
+  /**
+   * The container's user: never root. A gateway running as a normal user runs containers as
+   * itself (podman rootless keeps that id), so the workspace is its own; a gateway running as
+   * root uses 1000:1000, the seeds' flag, and the workspace must then be open to that user.
+   */
+  private userArgs(): string[] {
+    const uid = process.getuid?.() ?? SANDBOX_UID;
+    const gid = process.getgid?.() ?? SANDBOX_GID;
+    if (uid === 0) return ['--user', `${SANDBOX_UID}:${SANDBOX_GID}`];
+    return [...(this.name === 'podman' ? ['--userns=keep-id'] : []), '--user', `${uid}:${gid}`];
   }
 
   /** hardshell's syscall policy in the engine's seccomp-profile format (written once per process). */

@@ -3,7 +3,7 @@
 // the reason otherwise); and a clear refusal, with what to install, where none does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync, realpathSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, readFileSync, writeFileSync, realpathSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerBackend, containerSeccompProfile } from '../../src/sandbox/container.ts';
@@ -17,11 +17,12 @@ const spec = (workspace: string, extra: Partial<RunSpec> = {}): RunSpec => ({
 test('container run arguments carry the seeds\' flags and no way back to the host', () => {
   const docker = new ContainerBackend({ engine: 'docker', binary: '/usr/bin/docker' });
   const args = docker.runArgs(spec('/srv/ws'), 'hardshell-test').join(' ');
-  for (const flag of ['--rm', '--network none', '--cap-drop ALL', '--security-opt no-new-privileges', '--read-only', '--user 1000:1000',
+  for (const flag of ['--rm', '--network none', '--cap-drop ALL', '--security-opt no-new-privileges', '--read-only',
     `--pids-limit ${DEFAULT_LIMITS.processes}`, `--memory ${DEFAULT_LIMITS.memoryBytes}`, '--cpus 1', '--security-opt seccomp=']) {
     assert.ok(args.includes(flag), flag);
   }
   assert.ok(args.includes('type=bind,src=/srv/ws,dst=/workspace'));
+  assert.match(args, /--user (?!0:)\d+:\d+/);
   assert.ok(!/docker\.sock|--privileged|--network host|--pid host|--cap-add/.test(args));
   assert.ok(args.includes('--env GREETING=x'));
   const ro = docker.runArgs(spec('/srv/ws', { workspaceAccess: 'ro' }), 'x').join(' ');
@@ -57,10 +58,12 @@ for (const engine of ['docker', 'podman'] as const) {
     }
     const ws = realpathSync(mkdtempSync(join(tmpdir(), 'hs-container-')));
     t.after(() => rmSync(ws, { recursive: true, force: true }));
+    // Run as root, the backend uses uid 1000 in the container: the workspace must be open to it.
+    if (process.getuid?.() === 0) chmodSync(ws, 0o777);
     writeFileSync(join(ws, 'a.txt'), 'original\n');
     const rw = await backend.run(spec(ws, { argv: shellArgv('echo hi > out.txt; cat a.txt; id -u') }));
     assert.equal(rw.exitCode, 0, rw.stderr);
-    assert.equal(rw.stdout, 'original\n1000\n');
+    assert.equal(rw.stdout, `original\n${process.getuid?.() === 0 ? 1000 : process.getuid?.()}\n`);
     assert.equal(readFileSync(join(ws, 'out.txt'), 'utf8'), 'hi\n');
     const ro = await backend.run(spec(ws, { workspaceAccess: 'ro', argv: shellArgv('echo changed > a.txt; cat a.txt; touch new.txt') }));
     assert.equal(ro.stdout, 'changed\n', ro.stderr);
