@@ -2,6 +2,7 @@
 // results → model → … → reply. The model never runs a tool itself: the AI SDK is given tool
 // schemas without implementations, and this loop decides and executes every call.
 import { mkdir, realpath } from 'node:fs/promises';
+import { matchesGlob } from 'node:path';
 import type { ModelMessage, ToolSet, streamText as StreamText } from 'ai';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
@@ -53,14 +54,17 @@ type Provenance = 'owner' | 'user' | 'tool' | 'web' | 'agent';
 /** What the turn knows about trust: the first untrusted content, and files the owner vouches for. */
 interface TrustState {
   taint: Taint | null;
-  trustedFiles: Set<string>;
+  /** Paths or globs (`notes/**`) from agents.*.trustedFiles. */
+  trustedFiles: string[];
 }
 
 const normalisePath = (p: string) => p.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
 
-/** `file:<path>` of a file listed in the agent's trustedFiles counts as the owner's own words. */
+/** `file:<path>` of a file the agent's trustedFiles name (exactly or by glob) counts as the owner's own words. */
 function isTrustedFile(source: string, trust: TrustState): boolean {
-  return source.startsWith('file:') && trust.trustedFiles.has(normalisePath(source.slice(5)));
+  if (!source.startsWith('file:')) return false;
+  const path = normalisePath(source.slice(5));
+  return trust.trustedFiles.some((pattern) => pattern === path || matchesGlob(path, pattern));
 }
 
 /** The memory tools' view of hardshell: entries recorded with the session's taint. */
@@ -189,7 +193,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     }
     const history = deps.sessions.items(session.id);
     const messages: ModelMessage[] = transcriptMessages(history, nonce);
-    const trust: TrustState = { taint: sessionTaint(history), trustedFiles: new Set((agent.trustedFiles ?? []).map(normalisePath)) };
+    const trust: TrustState = { taint: sessionTaint(history), trustedFiles: (agent.trustedFiles ?? []).map(normalisePath) };
     const record = (role: 'user' | 'assistant' | 'tool', provenance: Provenance, message: ModelMessage, source?: string) => {
       const seq = deps.sessions.append(session.id, role, provenance, message, { source, touch: role === 'user' });
       const label = untrustedLabel({ source: source ?? null, provenance });
