@@ -20,7 +20,9 @@ export function register(program: Command): void {
       const gate = startupGate({ env: process.env, bind: opts.bind, acceptRisk: opts.acceptRisk });
       if (gate.refused.length > 0) throw new UserError(gateMessage(gate.refused));
       for (const f of gate.accepted) process.stderr.write(`warning: starting despite ${f.id} (accepted with --accept-risk): ${f.message}\n`);
-      const runtime = openRuntime(process.env, { echoLog: true });
+      // New approval requests go to the operators' WebSocket clients as they are made.
+      let notifyApproval: ((approval: unknown) => void) | undefined;
+      const runtime = openRuntime(process.env, { echoLog: true, approvals: { onPending: (record) => notifyApproval?.(record) } });
       if (opts.tlsSelfSigned) {
         const { ensureSelfSigned } = await import('../edge/self-signed.ts');
         const pair = await ensureSelfSigned(runtime.home);
@@ -51,6 +53,8 @@ export function register(program: Command): void {
         runtime.close();
         throw err;
       }
+      const started = gateway;
+      notifyApproval = (record) => started.notifyApproval(record);
       process.stdout.write(`hardshell gateway listening on ${gateway.url}\n`);
       if (runtime.tokens.list().length === 0 && runtime.config.security.auth.tokens.length === 0 && !runtime.config.security.auth.key) {
         process.stderr.write('note: no gateway token exists yet, so every request will be refused. Run "hardshell init" to make one.\n');

@@ -51,6 +51,8 @@ export interface Gateway {
   port: number;
   /** What the edge is holding in memory now (each bounded by security.rateLimit.maxClients). */
   stats(): { clients: number; failingClients: number; activeBans: number };
+  /** Tells operator WebSocket clients of a new approval request: {type:"approval_pending", approval}. */
+  notifyApproval(approval: unknown): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startGateway(deps: GatewayDeps, opts: { port?: number; hos
   return {
     url,
     port: actualPort,
+    notifyApproval: (approval) => sockets.toOperators({ type: 'approval_pending', approval }),
     stats: () => ({ clients: gate.limits?.size ?? 0, failingClients: gate.failures.size, activeBans: gate.bans?.activeCount ?? 0 }),
     close() {
       closing ??= (async () => {

@@ -31,6 +31,8 @@ const clientMessage = z.discriminatedUnion('type', [
 export interface WebSocketEndpoint {
   /** Drops every socket at once; their running turns are cancelled. */
   closeAll(): void;
+  /** Sends a message to every socket of an operator token (new approval requests). */
+  toOperators(value: unknown): void;
 }
 
 export function attachWebSocket(server: Server, edge: EdgeContext): WebSocketEndpoint {
@@ -39,6 +41,7 @@ export function attachWebSocket(server: Server, edge: EdgeContext): WebSocketEnd
   // A socket whose peer stops answering pings is dropped, so dead connections do not pile up.
   const idleMs = edge.config.gateway.limits.idleTimeoutMs;
   const alive = new WeakSet<WebSocket>();
+  const operators = new Set<WebSocket>();
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.has(ws)) { ws.terminate(); continue; }
@@ -75,11 +78,19 @@ export function attachWebSocket(server: Server, edge: EdgeContext): WebSocketEnd
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       track(ws);
+      if (principal.scopes.includes('operator')) {
+        operators.add(ws);
+        ws.on('close', () => operators.delete(ws));
+      }
       serveSocket(ws, principal, edge);
     });
   });
 
   return {
+    toOperators(value: unknown) {
+      const text = JSON.stringify(value);
+      for (const ws of operators) if (ws.readyState === WebSocket.OPEN) ws.send(text);
+    },
     closeAll() {
       clearInterval(heartbeat);
       for (const ws of wss.clients) ws.terminate();

@@ -94,4 +94,8 @@ test('operators list and answer approval requests over the WebSocket; chat token
   assert.equal(answered.approval.answeredBy, 'token:op');
   op.send({ type: 'approve', id: pending.id, decision: 'once' });
   assert.match((await op.next()).message, /already answered/);
+  // New requests are pushed to operator sockets as they are made.
+  const pushed = op.next();
+  gateway.notifyApproval({ id: 'new-one' });
+  assert.deepEqual(await pushed, { type: 'approval_pending', approval: { id: 'new-one' } });
 });
