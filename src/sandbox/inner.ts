@@ -47,7 +47,12 @@ export function innerArgv(o: InnerOptions): string[] {
   }
   lines.push(`cd -- "$1" 2>/dev/null || ${fail('the working folder does not exist in the sandbox')}`);
   lines.push('unset OLDPWD; shift');
+  const shell = o.argv.length === 3 && o.argv[0] === '/bin/sh' && o.argv[1] === '-c';
+  if (shell) {
+    // A shell command runs in this shell (one exec less); the eval'd text clears its own $1 first.
+    lines.push('eval "shift; $1"');
+    return ['/bin/sh', '-c', lines.join('\n'), 'sh', o.cwd, o.argv[2]];
+  }
   lines.push('exec "$@"');
-  const script = lines.join('\n');
-  return ['/bin/sh', '-c', script, 'hardshell-sandbox', o.cwd, ...o.argv];
+  return ['/bin/sh', '-c', lines.join('\n'), 'hardshell-sandbox', o.cwd, ...o.argv];
 }
