@@ -3,7 +3,7 @@
 // their comments describe; a missing backend refuses with the install hint and runs nothing.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHome } from '../fixtures/home.ts';
 import { runTool } from '../../src/agent/run-tool.ts';
@@ -203,4 +203,26 @@ test('timeout, output cap and exit codes are reported to the model', async (t) =
   assert.ok(loud.output.length < 64 * 1024);
   const env = await runTool(tool, { command: 'echo "$GREETING"', env: { GREETING: 'hello' } }, ctxFor('main'));
   assert.equal(env.output, 'exit code: 0\n[stdout]\nhello');
+});
+
+test('escape attempts through the exec tool itself: the canary never comes back, nothing outside changes', async (t) => {
+  if (skip) return t.skip(skip);
+  const { home, ctxFor } = await setup(t);
+  mkdirSync(join(home.userHome, '.ssh'), { mode: 0o700 });
+  writeFileSync(join(home.userHome, '.ssh', 'id_rsa'), `KEY ${home.canary}\n`, { mode: 0o600 });
+  const tool = makeExecTool({ backends: backends() });
+  const ctx = ctxFor('main');
+  for (const command of [
+    `cat ${home.canaryFile}`, `cat ${home.userHome}/.ssh/id_rsa`, 'cat ../../secret.txt ../../.ssh/id_rsa', 'cat /proc/*/environ',
+    `echo pwned > ${home.userHome}/pwned`, 'unshare -U cat /proc/self/uid_map', 'strace -o /dev/null true && echo ESCAPED',
+  ]) {
+    const r = await runTool(tool, { command }, ctx);
+    assert.ok(!r.output.includes(home.canary), `${command}: ${r.output}`);
+    assert.doesNotMatch(r.output, /ESCAPED/);
+  }
+  for (const [name, value] of [['HOME', home.userHome], ['X', home.canary]] as const) {
+    const r = await runTool(tool, { command: 'cat "$X" 2>&1; ls "$HOME" 2>&1', env: { [name]: value } }, ctx);
+    assert.ok(!r.output.includes(`KEY ${home.canary}`), r.output);
+  }
+  assert.equal(existsSync(join(home.userHome, 'pwned')), false);
 });
