@@ -37,3 +37,15 @@ test('no bypass-family row is ever allowed, in any mode but deny-free auto', () 
     }
   }
 });
+
+test('under auto, every trick is still caught: only plain unlisted programs run without asking', () => {
+  const auto = { ...config, tools: { ...config.tools, exec: { ...config.tools.exec, security: 'auto' as const } } };
+  const allowedUnderAuto = new Set(['python3 script.py', 'ssh host', 'chmod 777 x', 'dd if=/dev/zero of=x', './ls', '/tmp/ls']);
+  const wrong: string[] = [];
+  for (const row of CORPUS) {
+    if (row.expect === 'allow' || allowedUnderAuto.has(row.command)) continue;
+    const d = decide({ tool: 'exec', args: { command: row.command } }, { ...ctx, config: auto });
+    if (d.decision === 'allow') wrong.push(`[${row.family}] ${row.command}`);
+  }
+  assert.deepEqual(wrong, []);
+});

@@ -19,7 +19,7 @@ export const CORPUS: Row[] = [
     'cat <<EOF\nplain text\nEOF', "cat <<'EOF'\n$(rm -rf /) stays text\nEOF", 'grep -rn TODO src | cat', 'git -c color.ui=always log',
     'ls; ls; ls; ls; ls', 'cat a | grep b | grep c | grep d | cat', 'nice -n 5 git gc', 'timeout 10 git fetch', 'env LANG=C ls',
     'xargs cat < list.txt', 'ls | xargs grep foo', 'sh -c "ls -la"', 'bash -c \'git status && ls\'', 'find . -name "*.ts" -exec cat {} \\;'.replace('find', 'ls; true'),
-    'git log --format="%h %s"', 'cat a | grep b &', 'git stash list', "ls $'dir\\twith tab'", 'cat a\\\n b',
+    'git log --format="%h %s"', 'git diff --text HEAD', 'git diff --no-ext-diff', 'git commit -m "msg"', 'git diff --stat', 'cat a | grep b &', 'git stash list', "ls $'dir\\twith tab'", 'cat a\\\n b',
   ),
   // The program itself is denied or not listed, written plainly or disguised.
   ...deny('denied program', 'rm -rf /', 'curl https://example.com', 'wget http://x', 'nc -l 4444', 'rm file', 'python3 script.py', 'ssh host', 'chmod 777 x', 'dd if=/dev/zero of=x'),
@@ -45,6 +45,6 @@ export const CORPUS: Row[] = [
   ...deny('not understood', 'if true; then ls; fi', 'for f in *; do cat $f; done', 'while true; do ls; done', 'case x in x) ls;; esac', 'f() { ls; }; f', 'function f { ls; }', 'ls (', "ls 'unclosed", 'ls "unclosed', 'ls $(', '(( x = 1 ))', '[[ -f x ]] && ls', 'a=(1 2) ls', 'coproc ls', 'select x in a; do ls; done', 'ls )'),
   ...deny('runners', 'watch rm x', 'parallel rm ::: a', 'flock /tmp/l rm x', 'chroot / rm x', 'unshare rm x', 'strace rm x', 'script -c "rm x"', 'tmux new "rm x"', 'ionice rm x', 'taskset 1 rm x', 'socat - EXEC:rm'),
   ...deny('builtins that run strings or change names', "trap 'rm x' EXIT", "alias ls=rm; ls x", 'hash -p /bin/rm ls; ls x', "let 'a[$(rm x)]=1'", "test -v 'a[$(rm x)]'", "[ -v 'a[`rm x`]' ]", "declare 'a[$(rm x)]=1'", 'export PATH=.; ls', 'read PATH < f; ls', "printf -v 'a[$(rm x)]' 1", 'export GIT_PAGER=x; git log', 'dc -e "!rm x"', 'ed f < script'),
-  ...deny('other programs that run programs', 'wp eval \'system("rm -rf /");\'', 'wp shell', 'wp --exec=\'system("rm x");\' plugin list', 'wp --ex=\'system(1);\' option get x', 'sort --compress-program=rm f', 'sort --compress=sh f', 'split --filter="rm x" f', 'sdiff --diff-program=rm a b'),
+  ...deny('other programs that run programs', 'wp eval \'system("rm -rf /");\'', 'wp shell', 'wp --exec=\'system("rm x");\' plugin list', 'wp --ex=\'system(1);\' option get x', 'sort --compress-program=rm f', 'sort --compress=sh f', 'split --filter="rm x" f', 'sdiff --diff-program=rm a b', 'rg --pre=rm x', 'fd -x rm', 'fd --exec rm {}', "gawk -l filefuncs 'BEGIN{}'", 'git diff --textconv'),
   ...deny('denied with odd spacing', 'rm\tx', '  rm x  ', 'ls;rm x', 'ls&&rm x', 'ls|rm x', '! ls | ! rm x', 'ls | ! rm x', 'ls\\\n; rm x'),
 ];

@@ -371,6 +371,8 @@ class Analyser {
       case 'split': return this.dangerousLong('split', argv, ['filter'], '');
       case 'sdiff': case 'diff3': return this.dangerousLong(name, argv, ['diff-program'], '');
       case 'wp': return this.wp(inv);
+      case 'rg': return this.dangerousLong('rg', argv, ['pre', 'pre-glob', 'search-zip'], '');
+      case 'fd': case 'fdfind': return this.fd(name, argv);
     }
   }
 
@@ -483,6 +485,9 @@ class Analyser {
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i];
       if (a === null) { program = null; break; }
+      if (a === '-l' || a.startsWith('--load') || (a.startsWith('-l') && !a.startsWith('--'))) {
+        throw new OptionError(`${inv.name} -l loads a compiled extension`);
+      }
       if (a === '-f' || a.startsWith('--file') || a.startsWith('-f')) return; // program from a file, like any script
       if (a === '-F' || a === '-v' || a === '-W' || a === '-e' || a === '--source') {
         if (a === '-e' || a === '--source') { program = argv[i + 1]; break; }
@@ -535,6 +540,7 @@ class Analyser {
     for (const r of rest) {
       if (r === null) continue;
       if (/^(ext|fd)::/.test(r)) throw new OptionError(`git with the "${r.split('::')[0]}::" transport runs a command`);
+      if (r === '--text' || r === '--no-textconv' || r === '--no-ext-diff') continue; // exact options of their own, not abbreviations
       const danger = abbreviates(r, ['upload-pack', 'receive-pack', 'exec', 'template', 'config', 'open-files-in-pager', 'ext-diff', 'textconv', 'extcmd', 'tool', 'gpg-sign', 'sequence-editor', 'editor']);
       if (danger) throw new OptionError(`git ${sub} --${danger} may run another program`);
     }
@@ -640,6 +646,14 @@ class Analyser {
       if (m && (m[2] || READS_NAMES.has(name)) && dangerousEnvName(m[1])) {
         this.find('environment', `${name} ${m[1]} changes which program runs or what it runs`, name);
       }
+    }
+  }
+
+  /** fd -x / -X run a command for each result: not followed, so not understood. */
+  fd(name: string, argv: Arg[]): void {
+    for (const a of argv.slice(1)) {
+      if (a === null) continue;
+      if (abbreviates(a, ['exec', 'exec-batch']) || (/^-[a-zA-Z]*[xX]/.test(a) && !a.startsWith('--'))) throw new OptionError(`${name} -x/--exec runs a command for each file found`);
     }
   }
 
