@@ -75,8 +75,8 @@ test('a page from another origin cannot open the WebSocket, cannot guess past th
   t.after(() => browser.close());
   const page = await browser.newPage();
   await page.goto(evilUrl);
-  await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 90_000 });
-  const result = await page.evaluate(() => (window as unknown as { result: { sockets: string[]; guesses: number; readable: number; t: number[] } }).result);
+  await page.waitForFunction(() => (globalThis as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 90_000 });
+  const result = await page.evaluate(() => (globalThis as unknown as { result: { sockets: string[]; guesses: number; readable: number; t: number[] } }).result);
 
   assert.deepEqual(result.sockets, ['error', 'error', 'error', 'error'], 'no WebSocket ever opened');
   assert.equal(result.readable, 0, 'the page could read no answer');
