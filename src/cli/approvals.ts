@@ -2,11 +2,18 @@
 // are waiting on, from any terminal, while the gateway or `hardshell agent` waits in another
 // process. Also builds the approver every runtime hands its runner.
 import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { effectiveAgent } from '../config/agents.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { whatWillRun } from '../policy/show.ts';
+import { analyseCommand } from '../policy/shell/analyse.ts';
+import { parseExecArgs } from '../policy/exec.ts';
+import { SANDBOX_PATH } from '../sandbox/env.ts';
+import type { ProgramIdentity } from '../approvals/binding.ts';
 import { createApprover, type ApproverOptions } from '../approvals/approver.ts';
 import { ApprovalStore, type ApprovalRecord } from '../approvals/store.ts';
 import type { ApprovalChoice, Approver } from '../approvals/types.ts';
@@ -29,12 +36,63 @@ export function runtimeApprover(config: Config, home: string, store: Store, opts
     prompt: opts.prompt,
     onPending: opts.onPending,
     audit: opts.audit,
+    identify: (request) => {
+      if (request.tool !== 'exec') return undefined;
+      const agent = effectiveAgent(config, request.agentId, home);
+      return programIdentity(request.args, config, agent.workspace);
+    },
     describe: (request) => {
       const agent = effectiveAgent(config, request.agentId, home);
       const view = whatWillRun(request.tool, request.args, config, agent, agent.workspace);
       return { view, binding: { agentId: request.agentId, tool: request.tool, args: request.args, workdir: view.workdir } };
     },
   });
+}
+
+const fileHashes = new Map<string, { key: string; sha256: string }>();
+
+/** SHA-256 of a program file, cached by path, size and modification time. */
+function fileHash(path: string): string {
+  const st = statSync(path);
+  const key = `${st.size}:${st.mtimeMs}:${st.ino}`;
+  const cached = fileHashes.get(path);
+  if (cached?.key === key) return cached.sha256;
+  const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  fileHashes.set(path, { key, sha256 });
+  return sha256;
+}
+
+/** Where the sandbox's shell would find a program (the sandbox binds these folders from the host). */
+function resolveProgram(written: string, workdir: string): string | null {
+  const candidates = written.includes('/') ? [isAbsolute(written) ? written : join(workdir, written)] : SANDBOX_PATH.split(':').map((d) => join(d, written));
+  for (const c of candidates) {
+    try {
+      const real = realpathSync(c);
+      if (statSync(real).isFile()) return real;
+    } catch { /* not there: the next folder */ }
+  }
+  return null;
+}
+
+/**
+ * The files an exec call would start, resolved and hashed: an approval (and an "always" rule)
+ * is bound to them, so a replaced binary is asked about again. Builtins and programs that are
+ * not found count by name.
+ */
+export function programIdentity(args: unknown, config: Config, workspace: string): ProgramIdentity | undefined {
+  const parsed = parseExecArgs(args);
+  if (typeof parsed === 'string') return undefined;
+  const workdir = parsed.workdir ? (isAbsolute(parsed.workdir) ? parsed.workdir : join(workspace, parsed.workdir)) : workspace;
+  const parts: Array<{ path: string; sha256: string }> = [];
+  for (const inv of analyseCommand(parsed.command, { inlineCode: config.tools.exec.inlineCode }).invocations) {
+    const path = resolveProgram(inv.written, workdir);
+    let sha256 = 'missing';
+    if (path) {
+      try { sha256 = fileHash(path); } catch { sha256 = 'unreadable'; }
+    }
+    parts.push({ path: path ?? `${inv.written} (not found)`, sha256 });
+  }
+  return { path: parts.map((p) => p.path).join(' '), sha256: createHash('sha256').update(parts.map((p) => `${p.path}\0${p.sha256}`).join('\n')).digest('hex') };
 }
 
 /** A request as a person reads it: every field on its own line, nothing hidden. */

@@ -54,7 +54,7 @@ const SYSTEM_DIRS = ['/bin/', '/usr/bin/', '/usr/local/bin/', '/sbin/', '/usr/sb
 /** Variables that change which program runs or make a program run another one. */
 const DANGEROUS_ENV = new Set(['PATH', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'PS4', 'PROMPT_COMMAND', 'IFS', 'PAGER', 'MANPAGER', 'MANOPT',
   'EDITOR', 'VISUAL', 'LESSOPEN', 'LESSCLOSE', 'BROWSER', 'PYTHONSTARTUP', 'PYTHONPATH', 'PYTHONHOME', 'NODE_OPTIONS', 'PERL5OPT', 'PERL5LIB',
-  'PERLLIB', 'RUBYOPT', 'RUBYLIB', 'TAR_OPTIONS', 'RSYNC_RSH', 'RSYNC_CONNECT_PROG', 'SSH_ASKPASS', 'HOME', 'XDG_CONFIG_HOME', 'ZDOTDIR', 'GCONV_PATH']);
+  'PERLLIB', 'RUBYOPT', 'RUBYLIB', 'TAR_OPTIONS', 'GLOBIGNORE', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'HOSTALIASES', 'RSYNC_RSH', 'RSYNC_CONNECT_PROG', 'SSH_ASKPASS', 'HOME', 'XDG_CONFIG_HOME', 'ZDOTDIR', 'GCONV_PATH']);
 const DANGEROUS_ENV_PREFIXES = ['LD_', 'GIT_', 'BASH_FUNC_', 'DYLD_'];
 
 export function dangerousEnvName(name: string): boolean {
