@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { effectiveAgent } from '../config/agents.ts';
 import { decide } from '../policy/decide.ts';
+import { analyseCommand } from '../policy/shell/analyse.ts';
+import { parseExecArgs } from '../policy/exec.ts';
 import { allTools } from '../tools/registry.ts';
 import { printJson, say, UserError } from './io.ts';
 
@@ -30,7 +32,16 @@ export function register(program: Command): void {
       const available = [...new Set([...allTools.map((t) => t.name), ...KNOWN_TOOLS])];
       const d = decide({ tool: opts.tool.toLowerCase(), args }, { config: loaded.config, agentId: opts.agent, agent, available });
       if (opts.json) printJson({ decision: d.decision, reason: d.reason, rule: d.rule });
-      else say(`${d.decision}: ${d.reason}\nrule: ${d.rule}`);
+      else {
+        say(`${d.decision}: ${d.reason}\nrule: ${d.rule}`);
+        // For a person: what the analysis saw, program by program.
+        const parsed = opts.tool.toLowerCase() === 'exec' ? parseExecArgs(args) : null;
+        if (parsed && typeof parsed !== 'string') {
+          const analysis = analyseCommand(parsed.command, { inlineCode: loaded.config.tools.exec.inlineCode });
+          for (const inv of analysis.invocations) say(`  runs: ${JSON.stringify(inv.argv.map((a) => a ?? '?'))}${inv.via.length ? ` (through ${inv.via.join(' → ')})` : ''}${inv.wrapper ? ' [wrapper]' : ''}`);
+          for (const f of analysis.findings) say(`  note: ${f.message}`);
+        }
+      }
       process.exitCode = d.decision === 'allow' ? 0 : d.decision === 'ask' ? 3 : 2;
     });
 }
