@@ -4,11 +4,13 @@ import { benchCore } from './core.ts';
 import { benchEgress } from './egress.ts';
 import { benchPolicy } from './policy.ts';
 import { benchPosture } from './posture.ts';
+import { benchSandbox } from './sandbox.ts';
 import { benchSecrets } from './secrets.ts';
 import { report } from './stats.ts';
 
 const ALL: Record<string, () => Promise<unknown>> = {
   core: benchCore,
+  sandbox: benchSandbox,
   egress: benchEgress,
   policy: benchPolicy,
   secrets: async () => {

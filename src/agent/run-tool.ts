@@ -19,10 +19,12 @@ export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): P
   try {
     const result = await tool.run(parsed.data, ctx);
     const source = result.untrusted ?? (result.ok ? tool.untrustedSource?.(parsed.data) : undefined);
-    return { ok: result.ok, output: cap(result.output), ...(source ? { source } : {}) };
+    // Redact before the cap, so the cap never cuts a secret in two.
+    const output = cap(ctx.redact ? ctx.redact(result.output) : result.output);
+    return { ok: result.ok, output, ...(source ? { source } : {}) };
   } catch (err) {
-    if (err instanceof ToolError) return { ok: false, output: err.message };
-    return { ok: false, output: `${tool.name} failed: ${(err as Error)?.message ?? String(err)}` };
+    const message = err instanceof ToolError ? err.message : `${tool.name} failed: ${(err as Error)?.message ?? String(err)}`;
+    return { ok: false, output: ctx.redact ? ctx.redact(message) : message };
   }
 }
 

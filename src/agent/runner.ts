@@ -6,7 +6,8 @@ import { matchesGlob } from 'node:path';
 import type { ModelMessage, ToolSet, streamText as StreamText } from 'ai';
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
-import { effectiveAgent, agentIds } from '../config/agents.ts';
+import { effectiveAgent, agentIds, type EffectiveAgent } from '../config/agents.ts';
+import { prepareExec, type ExecScope, type ExecScopeDeps } from './exec-scope.ts';
 import type { Sessions } from '../sessions/store.ts';
 import type { UsageLedger } from '../sessions/usage.ts';
 import type { MemoryLedger } from '../sessions/memory.ts';
@@ -47,6 +48,8 @@ export interface RunnerDeps {
   approver?: Approver;
   /** A model to use for every turn instead of the configured one (`hardshell demo`'s scripted model). */
   model?: ResolvedModel;
+  /** Tests only: name resolution and address ranges for the sandbox's egress proxy. */
+  egress?: ExecScopeDeps['egress'];
 }
 
 type Provenance = 'owner' | 'user' | 'tool' | 'web' | 'agent';
@@ -85,6 +88,9 @@ function memoryPort(deps: RunnerDeps, workspace: string, agentId: string, sessio
 /** What one tool call needs from the turn around it. */
 interface CallScope {
   memory: MemoryPort;
+  agent: EffectiveAgent;
+  /** The main agent's workspace: an agent sharing it gets the main agent's sandbox rules. */
+  mainWorkspace: string;
   /** The session's trust so far; policy reads it for the rule of two. */
   trust: TrustState;
   policy: PolicyContext;
@@ -178,6 +184,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     const workspace = await prepareWorkspace(agent.workspace);
     const { streamText, schemas } = await toolSchemas();
     const policy: PolicyContext = { config: deps.config, agentId, agent, available };
+    const mainWorkspace = agentId === 'main' ? agent.workspace : effectiveAgent(deps.config, 'main', deps.home).workspace;
     const offered = offeredTools(deps.config, agent, available);
     const toolSet: ToolSet = Object.fromEntries(offered.map((name) => [name, {
       description: byName.get(name)!.description,
@@ -233,7 +240,10 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
           }
         }
         for (const call of calls) {
-          const outcome = await handleCall(call, { policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch) });
+          const outcome = await handleCall(call, {
+            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace,
+            memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch),
+          });
           result.toolCalls.push(outcome.record);
           const source = outcome.source && !isTrustedFile(outcome.source, trust) ? outcome.source : undefined;
           record('tool', source?.startsWith('web:') ? 'web' : 'tool',
@@ -309,17 +319,31 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   }
   let output = refusal;
   let source: string | undefined;
+  let exec: ExecScope | null = null;
+  if (allowed && call.toolName === 'exec') {
+    try {
+      exec = await prepareExec(String((call.input as { command?: unknown })?.command ?? ''), scope.agent, scope.mainWorkspace,
+        { config: policy.config, home: deps.home, env: deps.env, audit: deps.audit, egress: deps.egress }, { sessionId: scope.sessionId, callId: id });
+    } catch (err) {
+      allowed = false;
+      record.ok = false;
+      output = `exec refused: ${(err as Error).message}`;
+    }
+  }
   if (allowed) {
-    const ran = await runTool(scope.byName.get(call.toolName)!, call.input,
-      {
+    try {
+      const ran = await runTool(scope.byName.get(call.toolName)!, call.input, {
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
-        approval,
+        sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval,
       });
-    record.ok = ran.ok;
-    source = ran.source;
-    output = deps.redact ? deps.redact(ran.output) : ran.output;
-    deps.audit?.({ kind: 'tool', action: 'run', ...where, ok: ran.ok });
+      record.ok = ran.ok;
+      source = ran.source;
+      output = exec?.note ? `${ran.output}\n${exec.note}` : ran.output;
+      deps.audit?.({ kind: 'tool', action: 'run', ...where, ok: ran.ok });
+    } finally {
+      await exec?.close();
+    }
   }
   emit({ type: 'tool_result', id, tool: call.toolName, ok: record.ok ?? false, output });
   return { record, output, source };

@@ -10,7 +10,7 @@ import { UserError } from './io.ts';
 export const COMMANDS = [
   'init', 'gateway', 'agent', 'chat', 'sessions', 'memory', 'config', 'secrets', 'audit',
   'approvals', 'policy', 'security', 'doctor', 'migrate', 'demo', 'channels', 'pairing',
-  'token', 'bans',
+  'token', 'bans', 'sandbox',
 ] as const;
 
 // Sources run as .ts in a checkout and as compiled .js from dist/.

@@ -57,13 +57,16 @@ export function makeExecTool(options: ExecToolOptions = {}): ToolDef<typeof inpu
       let result: RunResult;
       try {
         result = await runCommand(settings, {
-          argv: shellArgv(args.command), cwd, env: args.env ?? {}, workspace: ctx.workspace, wallMs, signal: ctx.signal,
+          // Granted secrets win over anything the model put in env.
+          argv: shellArgv(args.command), cwd, env: { ...args.env, ...ctx.grantedEnv }, workspace: ctx.workspace, wallMs, signal: ctx.signal,
         }, { backends: options.backends });
       } catch (err) {
         if (err instanceof SandboxUnavailable || err instanceof SandboxRefused || err instanceof SandboxSpecError) throw new ToolError(err.message);
         throw err;
       }
-      return { ok: result.exitCode === 0 && !result.timedOut && !result.truncated, output: formatResult(result, settings.limits.outputBytes, wallMs ?? settings.limits.wallMs) };
+      // Redact before formatResult cuts the output: a cut through a secret would leave half of it.
+      const shown = ctx.redact ? { ...result, stdout: ctx.redact(result.stdout), stderr: ctx.redact(result.stderr) } : result;
+      return { ok: result.exitCode === 0 && !result.timedOut && !result.truncated, output: formatResult(shown, settings.limits.outputBytes, wallMs ?? settings.limits.wallMs) };
     },
   };
 }

@@ -3,5 +3,6 @@ import type { ToolDef } from './types.ts';
 import { fileTools } from './files.ts';
 import { memoryTools } from './memory.ts';
 import { webFetchTool } from './web-fetch.ts';
+import { execTool } from './exec.ts';
 
-export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool];
+export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool, execTool];

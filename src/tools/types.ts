@@ -17,6 +17,10 @@ export interface ToolContext {
   webFetch?: WebFetchPort;
   /** For exec: the agent's sandbox settings (execSandboxFor in tools/exec.ts). Absent: the secure defaults. */
   sandbox?: ResolvedSandbox;
+  /** For exec: secrets policy granted to this command (tools.exec.secrets), set in its environment. */
+  grantedEnv?: Record<string, string>;
+  /** Removes known secrets from text; tools that cut their output apply it first, so no cut splits a secret. */
+  redact?: (text: string) => string;
   /**
    * For a call a person approved: a tool that starts a program calls verify({args, program})
    * with the program it resolved (path and SHA-256 of the file) immediately before starting

@@ -51,7 +51,7 @@ test('read → edit → write → reply works end to end through `hardshell agen
   assert.equal(model.requests.length, 4);
   const first = model.requests[0].body;
   assert.match(first.messages[0].content, /Always be brief\./);
-  assert.deepEqual(first.tools.map((x: any) => x.function.name).sort(), ['edit', 'find', 'grep', 'memory_get', 'memory_search', 'memory_write', 'read', 'web_fetch', 'write']);
+  assert.deepEqual(first.tools.map((x: any) => x.function.name).sort(), ['edit', 'exec', 'find', 'grep', 'memory_get', 'memory_search', 'memory_write', 'read', 'web_fetch', 'write']);
   assert.match(JSON.stringify(model.requests[1].body.messages), /this is a draft/);
 
   // The transcript is stored with provenance on every item.
