@@ -15,7 +15,8 @@ import { assertNoPlainCredentials, requireCredential, type ReferenceLike, type R
 import { WebhookAdapter } from './adapters/webhook.ts';
 import { TelegramAdapter } from './adapters/telegram.ts';
 import { SlackAdapter } from './adapters/slack.ts';
-import type { ChannelAdapter, ChannelHook, Fetch } from './types.ts';
+import { DiscordAdapter } from './adapters/discord.ts';
+import type { ChannelAdapter, ChannelHook, Fetch, SocketConnector } from './types.ts';
 
 export interface ChannelDeps {
   config: Config;
@@ -29,6 +30,8 @@ export interface ChannelDeps {
   /** Egress's fetch: the only way channels reach a platform. */
   fetch: Fetch;
   resolveSecret: ResolveSecret;
+  /** Egress's WebSocket connector, for Discord's gateway; without one Discord cannot be enabled. */
+  connect?: SocketConnector;
   audit?: AuditSink;
   log?: (line: Record<string, unknown>) => void;
   /** Least time between two messages to one chat, by channel (tests go faster). */
@@ -87,8 +90,17 @@ export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
         }));
         break;
       }
-      case 'discord':
-        throw new ConfigError({ file: deps.file, keyPath: 'channels.discord.enabled', message: 'channels.discord is enabled, but this version of hardshell has no Discord adapter yet: set channels.discord.enabled to false' });
+      case 'discord': {
+        if (!deps.connect) {
+          throw new ConfigError({ file: deps.file, keyPath: 'channels.discord.enabled', message: 'channels.discord is enabled, but this hardshell cannot open Discord\'s gateway yet (its WebSocket must come from egress, which does not offer one in this version): set channels.discord.enabled to false' });
+        }
+        const d = config.channels.discord;
+        adapters.push(new DiscordAdapter({
+          token: cred(d.botToken, 'channels.discord.botToken'), apiRoot: d.apiRoot,
+          fetch: deps.fetch, connect: deps.connect, dispatch, audit: deps.audit, log: deps.log, minIntervalMs: deps.minIntervalMs?.discord,
+        }));
+        break;
+      }
     }
   }
   return adapters;

@@ -65,3 +65,17 @@ export type InboundOutcome =
 
 /** `fetch` handed in from egress: channels never reach the network on their own. */
 export type Fetch = typeof fetch;
+
+/**
+ * A WebSocket client connection, opened by egress (channels never open one themselves).
+ * Messages that arrive before onMessage is called are kept and delivered to it.
+ */
+export interface SocketConnection {
+  send(text: string): void;
+  close(code?: number): void;
+  onMessage(fn: (text: string) => void): void;
+  onClose(fn: (code: number, reason: string) => void): void;
+}
+
+/** Opens a WebSocket to url; resolves once it is open. Handed in from egress. */
+export type SocketConnector = (url: string) => Promise<SocketConnection>;

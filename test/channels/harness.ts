@@ -15,6 +15,7 @@ import { egressFetch } from '../../src/egress/fetch.ts';
 import { resolveSecretRefs } from '../../src/secrets/refs.ts';
 import { startChannels, type RunningChannels } from '../../src/channels/manager.ts';
 import type { AuditRecord } from '../../src/audit/types.ts';
+import type { SocketConnector } from '../../src/channels/types.ts';
 
 export interface Harness {
   model: ModelServer;
@@ -28,7 +29,7 @@ export interface Harness {
 
 type After = { after(fn: () => Promise<void> | void): void };
 
-export async function channelHarness(t: After, opts: { script?: StepSource[]; config: Record<string, any>; env?: NodeJS.ProcessEnv }): Promise<Harness> {
+export async function channelHarness(t: After, opts: { script?: StepSource[]; config: Record<string, any>; env?: NodeJS.ProcessEnv; connect?: SocketConnector }): Promise<Harness> {
   const model = await startModelServer(opts.script ?? []);
   const home = await makeHome({
     config: scriptedModelConfig(model.url, { ...opts.config, security: { rateLimit: { enabled: false }, ...opts.config.security } }),
@@ -52,7 +53,8 @@ export async function channelHarness(t: After, opts: { script?: StepSource[]; co
     fetch: egressFetch,
     resolveSecret: (value) => resolveSecretRefs(value, config, env, paths.home),
     audit: (r) => { audit.push(r); },
-    minIntervalMs: { telegram: 5, slack: 5 },
+    connect: opts.connect,
+    minIntervalMs: { telegram: 5, slack: 5, discord: 5 },
   });
   cleanup.push(() => channels.stop());
   const gateway = await startGateway({ config, runner, sessions, tokens: new TokenStore(store), env, hooks: channels.hooks, audit: (r) => { audit.push(r); } }, { port: 0 });
