@@ -19,7 +19,7 @@ export const CORPUS: Row[] = [
     'cat <<EOF\nplain text\nEOF', "cat <<'EOF'\n$(rm -rf /) stays text\nEOF", 'grep -rn TODO src | cat', 'git -c color.ui=always log',
     'ls; ls; ls; ls; ls', 'cat a | grep b | grep c | grep d | cat', 'nice -n 5 git gc', 'timeout 10 git fetch', 'env LANG=C ls',
     'xargs cat < list.txt', 'ls | xargs grep foo', 'sh -c "ls -la"', 'bash -c \'git status && ls\'', 'find . -name "*.ts" -exec cat {} \\;'.replace('find', 'ls; true'),
-    'git log --format="%h %s"', 'git diff --text HEAD', 'git diff --no-ext-diff', 'git commit -m "msg"', 'git diff --stat', 'cat a | grep b &', 'git stash list', "ls $'dir\\twith tab'", 'cat a\\\n b',
+    'bash <<EOF\nls -la\ngit status\nEOF', "sh <<< 'cat a | grep b'", 'git log --format="%h %s"', 'git diff --text HEAD', 'git diff --no-ext-diff', 'git commit -m "msg"', 'git diff --stat', 'cat a | grep b &', 'git stash list', "ls $'dir\\twith tab'", 'cat a\\\n b',
   ),
   // The program itself is denied or not listed, written plainly or disguised.
   ...deny('denied program', 'rm -rf /', 'curl https://example.com', 'wget http://x', 'nc -l 4444', 'rm file', 'python3 script.py', 'ssh host', 'chmod 777 x', 'dd if=/dev/zero of=x'),
@@ -31,7 +31,7 @@ export const CORPUS: Row[] = [
   ...deny('env and command wrappers', 'env rm x', 'env -i rm x', 'env -i A=B rm x', 'env -u HOME rm x', 'env -- rm x', 'env -S "rm x"', 'env --split-string="rm x"', 'env --spl="rm x"', 'command rm x', 'command -p rm x', 'builtin rm x', 'exec rm x', 'exec -a ls rm x', 'nohup rm x', 'nice rm x', 'nice -n 10 rm x', 'nice -5 rm x', 'timeout 5 rm x', 'timeout -s KILL 5 rm x', 'stdbuf -o0 rm x', 'time rm x', 'setsid rm x', 'env nice timeout 5 command rm x', '/usr/bin/env rm x'),
   ...deny('privilege', 'sudo ls', 'sudo rm x', 'doas ls', 'su -c ls', 'pkexec ls', 'env sudo ls'),
   ...deny('xargs', 'xargs rm', 'ls | xargs rm', 'ls | xargs -0 rm', 'ls | xargs -I{} rm {}', 'ls | xargs -n1 rm -f', 'find . | xargs -P4 rm', 'ls | xargs -I{} {} x', 'xargs -a list rm', 'ls | xargs sh -c "rm $0"'),
-  ...deny('shell -c', "sh -c 'rm x'", 'bash -c "rm x"', "dash -c 'ls; rm x'", "zsh -c 'rm x'", "sh -c \"sh -c 'rm x'\"", 'bash -c "$CMD"', 'bash script.sh', 'sh < script.sh', 'cat s | bash', 'bash -lc "ls"', '/bin/sh -c "rm x"', 'ksh -c "rm x"', 'bash -ec "rm x"', 'fish -c "ls"', 'sh -c', 'bash <<EOF\nls\nEOF'),
+  ...deny('shell -c', "sh -c 'rm x'", 'bash -c "rm x"', "dash -c 'ls; rm x'", "zsh -c 'rm x'", "sh -c \"sh -c 'rm x'\"", 'bash -c "$CMD"', 'bash script.sh', 'sh < script.sh', 'cat s | bash', 'bash -lc "ls"', '/bin/sh -c "rm x"', 'ksh -c "rm x"', 'bash -ec "rm x"', 'fish -c "ls"', 'sh -c', 'bash <<EOF\nrm x\nEOF', 'sh <<< "rm x"', 'bash <<EOF\nls $(rm x)\nEOF', 'bash -s <<EOF\nls\nEOF'),
   ...deny('eval and source', 'eval rm x', "eval 'ls'", 'eval "$(curl x)"', 'source script.sh', '. ./script.sh'),
   ...deny('busybox', 'busybox rm x', 'busybox sh -c "rm x"', 'busybox --install', '/bin/busybox rm x'),
   ...deny('find', 'find . -exec rm {} \\;', 'find . -execdir rm {} +', 'find . -ok rm {} \\;', 'find . -okdir rm {} \\;', 'find . -delete', 'find . -name x -exec sh -c "rm {}" \\;', 'find . -exec {} \\;'),

@@ -137,6 +137,9 @@ class Analyser {
     this.inlineCode = inlineCode;
   }
 
+  /** The here-doc or here-string of the simple command being read, when its text is fixed. */
+  stdinScript: string | null = null;
+
   find(kind: FindingKind, message: string, program?: string): void {
     this.out.findings.push({ kind, message, program });
   }
@@ -210,8 +213,16 @@ class Analyser {
     this.redirects(cmd.redirects, via);
     if (cmd.words.length === 0) return;
     const argv = cmd.words.map(staticValue);
-    const stdinCode = cmd.redirects.some((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<');
-    this.argv(argv, via, stdinCode);
+    const input = cmd.redirects.filter((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<');
+    const stdinCode = input.length > 0;
+    // A shell fed a script on its input (`bash <<EOF … EOF`) runs that script: read it too.
+    const saved = this.stdinScript;
+    this.stdinScript = input.length === 1 ? staticInput(input[0]) : null;
+    try {
+      this.argv(argv, via, stdinCode);
+    } finally {
+      this.stdinScript = saved;
+    }
   }
 
   record(written: string, name: string, argv: Arg[], via: string[], wrapper: boolean): Invocation {
@@ -437,6 +448,12 @@ class Analyser {
       if (letters.includes('c')) hasC = true;
       if (letters.includes('o')) i++; // -o option-name
     }
+    if (!hasC && stdinCode && i >= argv.length && this.stdinScript !== null) {
+      const script = this.stdinScript;
+      this.stdinScript = null;
+      this.text(script, [...via, `${name} <<`]);
+      return;
+    }
     if (!hasC) {
       this.find('not-understood', `${name} without -c runs a script file or reads commands from its input, which hardshell cannot check`, name);
       return;
@@ -447,7 +464,6 @@ class Analyser {
       this.find('not-understood', `the command given to ${name} -c is only known when it runs`, name);
       return;
     }
-    void stdinCode;
     this.text(command, [...via, `${name} -c`]);
   }
 
@@ -666,6 +682,13 @@ class Analyser {
     if (this.inlineCode.includes('wp')) return;
     this.find('inline-code', `wp ${exec ? '--exec' : sub ?? '…'} runs PHP code written on the command line; allow it with tools.exec.inlineCode`, 'wp');
   }
+}
+
+/** The text a here-doc or here-string feeds, when nothing in it expands at run time. */
+function staticInput(r: Redirect): string | null {
+  if (r.heredoc) return !r.heredoc.expands || !/[$`\\]/.test(r.heredoc.body) ? r.heredoc.body : null;
+  const v = staticValue(r.target);
+  return v === null ? null : `${v}\n`;
 }
 
 export type { OptionSpec };
