@@ -39,6 +39,8 @@ const tree = fc.letrec<{ node: Node }>((tie) => ({
     tie('node').map((a) => ({ text: `sh -c '${a.text.replace(/'/g, `'\\''`)}'`, denied: a.denied })),
     tie('node').map((a) => ({ text: `bash -c "${a.text.replace(/["\\$`]/g, '\\$&')}"`, denied: a.denied })),
     fc.tuple(leaf(ALLOWED, false), tie('node')).map(([a, b]) => ({ text: `${a.text} "\${X:-$( ${b.text} )}"`, denied: b.denied })),
+    tie('node').map((a) => ({ text: `bash <<'EOF'\n${a.text}\nEOF`, denied: a.denied })),
+    fc.oneof(leaf(ALLOWED, false), leaf(DENIED, true)).map((a) => ({ text: `find . -name x -exec ${a.text} {} \\;`, denied: a.denied })),
   ),
 }));
 
