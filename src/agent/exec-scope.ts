@@ -27,7 +27,7 @@ export interface ExecScopeDeps {
   env: NodeJS.ProcessEnv;
   audit?: AuditSink;
   /** Tests only: resolve names and lift address ranges for the proxy (never from model input). */
-  egress?: Pick<EgressProxyOptions, 'hosts' | 'refusedRanges'>;
+  egress?: Pick<EgressProxyOptions, 'hosts' | 'refusedRanges' | 'ports'>;
 }
 
 export async function prepareExec(command: string, agent: EffectiveAgent, mainWorkspace: string, deps: ExecScopeDeps,
@@ -54,8 +54,10 @@ export async function prepareExec(command: string, agent: EffectiveAgent, mainWo
     grant.refused.length ? `not given to this command (not granted in tools.exec.secrets): ${grant.refused.map((n) => `$${n}`).join(', ')}` : '',
     grant.missing.length ? `granted but not set: ${grant.missing.map((n) => `$${n}`).join(', ')}` : '',
   ].filter(Boolean);
+  // The sandbox reaches exactly what the proxy allows: the grant's narrowing included.
+  const sandbox = { ...execSandboxFor(agent, mainWorkspace, proxy?.socketPath), allowedDomains: allowed };
   return {
-    sandbox: execSandboxFor(agent, mainWorkspace, proxy?.socketPath),
+    sandbox,
     grantedEnv: grant.env,
     note: notes.length ? `[secrets ${notes.join('; ')}]` : null,
     close: async () => { await proxy?.close(); },
