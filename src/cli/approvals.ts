@@ -96,14 +96,17 @@ export function programIdentity(args: unknown, config: Config, workspace: string
 }
 
 /** A request as a person reads it: every field on its own line, nothing hidden. */
-export function formatApproval(r: ApprovalRecord, now = new Date()): string {
+export function formatApproval(r: ApprovalRecord, now = new Date(), full = false): string {
   const v = r.view;
+  const LIMIT = 2000;
+  const command = full || v.command.length <= LIMIT ? v.command
+    : `${v.command.slice(0, LIMIT)}… (${v.command.length - LIMIT} more characters: \`hardshell approvals show ${r.id}\` prints all)`;
   const left = Math.max(0, Math.round((new Date(r.expiresAt).getTime() - now.getTime()) / 1000));
   const status = r.status === 'pending' ? `pending, ${left} s left` : `${r.status}${r.answeredBy ? ` by ${r.answeredBy}` : ''}${r.choice === 'always' ? ' (always)' : ''}`;
   const lines = [
     `${r.id}  ${status}`,
     `  agent:    ${r.agentId}   tool: ${r.tool}   session: ${r.sessionId}`,
-    `  ${r.tool === 'exec' ? 'command' : 'args'}:  ${v.command}`,
+    `  ${r.tool === 'exec' ? 'command' : 'args'}:  ${command}`,
   ];
   for (const p of v.programs) lines.push(`  runs:     ${JSON.stringify([p.program, ...p.argv.slice(1)])}${p.via.length ? `  (through ${p.via.join(' → ')})` : ''}`);
   lines.push(`  workdir:  ${v.workdir}`, `  env:      ${v.env.length ? v.env.join(', ') : '(none set)'}`, `  sandbox:  ${v.sandbox}`, `  network:  ${v.network}`, `  why:      ${v.reason} [${v.rule}]`);
@@ -160,7 +163,7 @@ export function register(program: Command): void {
         const r = approvals.get(id);
         if (!r) throw new UserError(`there is no approval request "${id}" (hardshell approvals list shows them)`);
         if (opts.json) printJson(r);
-        else say(formatApproval(r));
+        else say(formatApproval(r, new Date(), true));
       } finally {
         close();
       }
