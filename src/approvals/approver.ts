@@ -3,7 +3,7 @@
 // prompt, the HTTP/WebSocket API), polling the store. No answer in time means no; so does a
 // cancelled turn. An "always" answer is kept as a rule bound to this exact call.
 import type { AuditSink } from '../audit/types.ts';
-import { bindingHash, verifyTicket, type Binding, type ProgramIdentity, type Ticket } from './binding.ts';
+import { alwaysKey, bindingHash, verifyTicket, type Binding, type ProgramIdentity, type Ticket } from './binding.ts';
 import { sanitize, sanitizeDeep } from './sanitize.ts';
 import type { ApprovalRecord, ApprovalStore } from './store.ts';
 import type { ApprovalAnswer, ApprovalChoice, ApprovalRequest, ApprovalView, Approver } from './types.ts';
@@ -45,7 +45,7 @@ export function createApprover(opts: ApproverOptions): Approver {
     const view: ApprovalView = sanitizeDeep({ ...raw, reason: request.reason, rule: request.rule });
     const hash = bindingHash(binding);
     deepFreeze(request.args);
-    if (opts.store.hasRule(`always:${hash}`)) {
+    if (opts.store.hasRule(alwaysKey(hash))) {
       return approved('always', { approvalId: 'always', hash }, 'approved earlier with "always" for this exact call');
     }
     const record = opts.store.create({

@@ -34,11 +34,11 @@ export function bindingHash(b: Binding): string {
 }
 
 /**
- * What "always" is bound to: the same agent and tool, the exact same arguments (the argv
- * pattern is the argv itself: no wildcards), the same folder, and the same program file.
+ * The key of an "always" rule, from a binding's hash: the same agent and tool, the exact same
+ * arguments (the argv pattern is the argv itself: no wildcards), folder and program files.
  */
-export function alwaysKey(b: Binding): string {
-  return `always:${bindingHash(b)}`;
+export function alwaysKey(hash: string): string {
+  return `always:${hash}`;
 }
 
 /** Handed to the tool with an approved call; it checks it again immediately before running. */

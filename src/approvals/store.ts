@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/db.ts';
 import type { ApprovalChoice, ApprovalStatus, ApprovalView } from './types.ts';
 import { sanitize } from './sanitize.ts';
+import { alwaysKey } from './binding.ts';
 
 export interface ApprovalRecord {
   id: string;
@@ -87,7 +88,7 @@ export class ApprovalStore {
     const record = this.get(id);
     if (!record) return { ok: false, reason: 'unknown' };
     if (Number(changed) === 0) return { ok: false, reason: record.status === 'expired' ? 'expired' : 'answered', record };
-    if (choice === 'always') this.stmts.addRule.run(`always:${record.hash}`, record.agentId, record.tool, JSON.stringify(record.view), now.toISOString(), by);
+    if (choice === 'always') this.stmts.addRule.run(alwaysKey(record.hash), record.agentId, record.tool, JSON.stringify(record.view), now.toISOString(), by);
     return { ok: true, record };
   }
 

@@ -2,6 +2,7 @@
 // Pure and synchronous, so it can be tested exhaustively and cannot be talked to by the model.
 import { toolVerdict } from './tools.ts';
 import { execDecision } from './exec.ts';
+import { ruleOfTwo } from './rule-of-two.ts';
 import type { Decision, PolicyContext, ToolCall } from './decision.ts';
 
 export type { Decision, DecisionKind, PolicyContext, ToolCall, TrustNarrowing } from './decision.ts';
@@ -26,7 +27,7 @@ export function decide(call: ToolCall, ctx: PolicyContext): Decision {
   }
   // An elevated tool may run outside the sandbox: a person approves every call.
   if (decision.decision === 'allow' && ctx.config.tools.elevated.includes(call.tool)) {
-    return { decision: 'ask', reason: `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox), so every call needs a person's approval`, rule: 'tools.elevated' };
+    decision = { decision: 'ask', reason: `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox), so every call needs a person's approval`, rule: 'tools.elevated' };
   }
-  return decision;
+  return ruleOfTwo(call, ctx, decision);
 }

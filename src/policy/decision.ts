@@ -14,6 +14,8 @@ export interface Decision {
 export interface ToolCall {
   tool: string;
   args: unknown;
+  /** Whether this call changes state or talks to the outside world, as its tool declares. */
+  sideEffect?: boolean;
 }
 
 /**
@@ -36,4 +38,6 @@ export interface PolicyContext {
   /** Names of every tool hardshell implements. */
   available: readonly string[];
   trust?: TrustNarrowing;
+  /** The first untrusted content the session holds, if any (for the rule of two). */
+  taint?: { source: string } | null;
 }

@@ -5,7 +5,7 @@
 // ProxyCommand, …) are reported. Whatever cannot be fully accounted for becomes a Finding.
 import { NotUnderstood, staticValue, type Redirect, type Script, type Simple, type Word } from './ast.ts';
 import { parseShell } from './parse.ts';
-import { readOptions, abbreviates, OptionError, type Arg, type OptionSpec } from './options.ts';
+import { readOptions, abbreviates, OptionError, type Arg } from './options.ts';
 
 export interface Invocation {
   /** The program as written, after quote removal: `/usr/bin/rm`, `./rm`, `rm`. */
@@ -691,4 +691,3 @@ function staticInput(r: Redirect): string | null {
   return v === null ? null : `${v}\n`;
 }
 
-export type { OptionSpec };

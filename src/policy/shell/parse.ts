@@ -3,7 +3,7 @@
 // substitutions, pipelines, lists, subshells, groups, redirections and here-docs. Loops,
 // conditionals, `case`, functions and the like are refused with NotUnderstood: policy never
 // allows what it did not fully read. Synchronous and allocation-light: it runs on every call.
-import { NotUnderstood, type AndOr, type Command, type Part, type Pipeline, type Redirect, type Script, type Simple, type Word } from './ast.ts';
+import { NotUnderstood, type AndOr, type Command, type Pipeline, type Redirect, type Script, type Simple, type Word } from './ast.ts';
 
 const MAX_LENGTH = 64 * 1024;
 const MAX_DEPTH = 24;
@@ -527,4 +527,3 @@ function lit(w: Word, v: string): void {
   else w.parts.push({ t: 'lit', v });
 }
 
-export type { Part };
