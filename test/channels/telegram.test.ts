@@ -43,6 +43,10 @@ test('long polling: the owner and an allowlisted friend are answered, each in th
   assert.equal(h.sessions.items(friend.id)[0].provenance, 'user');
   // The friend's turn did not see the owner's conversation.
   assert.doesNotMatch(JSON.stringify(h.model.requests[1].body.messages), /it is me|hello owner/);
+  // A user who is not the owner reaches the model as untrusted text (the rule of two applies); the owner does not.
+  const userText = (i: number) => JSON.stringify(h.model.requests[i].body.messages.filter((m: any) => m.role === 'user'));
+  assert.match(userText(1), /untrusted [^"]* from a person who is not the owner/);
+  assert.doesNotMatch(userText(0), /untrusted/);
 });
 
 test('long polling: a stranger, a username lookalike and unmentioned group chatter never reach the model', async (t) => {
