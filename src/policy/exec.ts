@@ -90,6 +90,15 @@ export function execDecision(args: unknown, config: Config, narrower?: ExecMode)
       return { decision: 'deny', reason: `"${inv.name}" is in tools.exec.deniedCommands${describeVia(inv)}`, rule: 'tools.exec.deniedCommands', analysis };
     }
   }
+  // Where the analysis could not follow the command (`git -c core.pager=rm`, `env -S 'rm x'`,
+  // inline code), a denied name anywhere in it as a word is enough: denied wherever it appears.
+  if (analysis.findings.length > 0) {
+    for (const token of parsed.command.split(/[^A-Za-z0-9_.+-]+/)) {
+      if (rules.denied.has(token)) {
+        return { decision: 'deny', reason: `"${token}" is in tools.exec.deniedCommands and appears in a part of the command hardshell could not fully follow (${analysis.findings[0].message})`, rule: 'tools.exec.deniedCommands', analysis };
+      }
+    }
+  }
   const privilege = analysis.findings.find((f) => f.kind === 'privilege');
   if (privilege) return { decision: 'deny', reason: `${privilege.message}; commands never change privileges`, rule: 'exec.privilege', analysis };
 

@@ -77,6 +77,9 @@ test('exec modes: deny, ask, auto, allowlist; bad arguments are refused', () => 
   assert.equal(call(parse('{ exec: { security: "auto", deniedCommands: ["rm"] } }'), 'exec', { command: 'ls | xargs rm' }).decision, 'deny');
   assert.equal(call(parse('{ exec: { security: "ask", deniedCommands: ["rm"] } }'), 'exec', { command: 'sh -c "rm x"' }).decision, 'deny');
   assert.equal(call(parse('{ exec: { security: "auto" } }'), 'exec', { command: 'sudo ls' }).rule, 'exec.privilege');
+  // Inside what the analysis cannot follow, a denied name as a word still denies (not asks).
+  assert.equal(call(parse('{ exec: { security: "auto", deniedCommands: ["rm"] } }'), 'exec', { command: 'git -c core.pager=rm log' }).rule, 'tools.exec.deniedCommands');
+  assert.equal(call(parse('{ exec: { security: "ask", deniedCommands: ["rm"] } }'), 'exec', { command: 'env -S "rm x"' }).decision, 'deny');
   assert.equal(call(parse('{ exec: { security: "auto" } }'), 'exec', {}).rule, 'exec.arguments');
   assert.equal(call(parse('{ exec: { security: "auto" } }'), 'exec', { command: 'ls', env: { LD_PRELOAD: 'x' } }).decision, 'ask');
 });
