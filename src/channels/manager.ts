@@ -82,9 +82,14 @@ export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
       }
       case 'slack': {
         const s = config.channels.slack;
+        if (s.mode === 'socket' && !deps.connect) {
+          throw new ConfigError({ file: deps.file, keyPath: 'channels.slack.mode', message: 'channels.slack.mode is "socket", but this hardshell cannot open Slack\'s Socket Mode WebSocket yet (it must come from egress, which does not offer one in this version): use mode "events"' });
+        }
         adapters.push(new SlackAdapter({
           token: cred(s.botToken, 'channels.slack.botToken'),
-          signingSecret: cred(s.signingSecret, 'channels.slack.signingSecret'),
+          ...(s.mode === 'socket'
+            ? { appToken: cred(s.appToken, 'channels.slack.appToken'), connect: deps.connect }
+            : { signingSecret: cred(s.signingSecret, 'channels.slack.signingSecret') }),
           apiRoot: s.apiRoot,
           fetch: deps.fetch, dispatch, seen, audit: deps.audit, log: deps.log, now: deps.now, minIntervalMs: deps.minIntervalMs?.slack,
         }));

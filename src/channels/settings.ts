@@ -16,6 +16,7 @@ export function channelCredentials(config: Config): Array<{ key: string; channel
     { key: 'channels.telegram.webhookSecret', channel: 'telegram', value: c.telegram.webhookSecret },
     { key: 'channels.slack.botToken', channel: 'slack', value: c.slack.botToken },
     { key: 'channels.slack.signingSecret', channel: 'slack', value: c.slack.signingSecret },
+    { key: 'channels.slack.appToken', channel: 'slack', value: c.slack.appToken },
     { key: 'channels.discord.botToken', channel: 'discord', value: c.discord.botToken },
   ];
   for (const [name, source] of Object.entries(c.webhook.sources)) {

@@ -224,8 +224,12 @@ export const configSchema = obj({
     }).prefault({}),
     slack: obj({
       ...channelBase,
+      /** "events": Slack POSTs to /hooks/slack/events; "socket": Socket Mode over a WebSocket (needs appToken). */
+      mode: z.enum(['events', 'socket']).default('events'),
       botToken: secretValue.optional(),
       signingSecret: secretValue.optional(),
+      /** Socket Mode's app-level token (xapp-...). */
+      appToken: secretValue.optional(),
       apiRoot: z.url().optional(),
     }).prefault({}),
     discord: obj({

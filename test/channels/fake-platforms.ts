@@ -3,6 +3,7 @@
 // Web API (auth.test, chat.postMessage). They record what the adapters sent.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
@@ -99,13 +100,23 @@ export function telegramText(from: number, text: string, chat: { id: number; typ
 export interface FakeSlack {
   url: string;
   posted: Array<{ channel: string; text: string; thread_ts?: string; auth?: string }>;
+  /** Socket Mode: envelope ids the app acknowledged. */
+  acks: string[];
+  /** Socket Mode: sends an events_api envelope to every connected app. */
+  envelope(id: string, payload: unknown): void;
+  sockets(): number;
   waitForPosted(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFakeSlack(team = 'T0TEAM', botUser = 'UBOT'): Promise<FakeSlack> {
+  const open = new Set<WebSocket>();
   const fake: FakeSlack = {
-    url: '', posted: [],
+    url: '', posted: [], acks: [],
+    envelope(id, payload) {
+      for (const ws of open) ws.send(JSON.stringify({ envelope_id: id, type: 'events_api', accepts_response_payload: false, payload }));
+    },
+    sockets: () => open.size,
     async waitForPosted(count, timeoutMs = 10_000) {
       const end = Date.now() + timeoutMs;
       while (fake.posted.length < count) {
@@ -113,10 +124,19 @@ export async function startFakeSlack(team = 'T0TEAM', botUser = 'UBOT'): Promise
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    close: async () => { server.closeAllConnections(); await new Promise<void>((r) => server.close(() => r())); },
+    close: async () => {
+      for (const ws of open) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
   const server = createServer(async (req, res) => {
     const body = await readJson(req);
+    if (req.url === '/api/apps.connections.open') {
+      if (req.headers.authorization !== 'Bearer xapp-test-token') return send(res, 200, { ok: false, error: 'invalid_auth' });
+      return send(res, 200, { ok: true, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/link/?ticket=t1` });
+    }
     if (req.headers.authorization !== 'Bearer xoxb-test-token') return send(res, 200, { ok: false, error: 'invalid_auth' });
     switch (req.url) {
       case '/api/auth.test': return send(res, 200, { ok: true, team_id: team, user_id: botUser, bot_id: 'BBOT' });
@@ -125,6 +145,13 @@ export async function startFakeSlack(team = 'T0TEAM', botUser = 'UBOT'): Promise
         return send(res, 200, { ok: true, channel: body.channel, ts: `${Date.now() / 1000}` });
       default: return send(res, 404, { ok: false, error: 'unknown_method' });
     }
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (ws) => {
+    open.add(ws);
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1 }));
+    ws.on('message', (raw) => { const m = JSON.parse(String(raw)); if (m.envelope_id) fake.acks.push(m.envelope_id); });
+    ws.on('close', () => open.delete(ws));
   });
   fake.url = `${await listen(server)}/api`;
   return fake;

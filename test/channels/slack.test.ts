@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startFakeSlack } from './fake-platforms.ts';
 import { channelHarness, until, type Harness } from './harness.ts';
+import { testConnector } from './fake-discord.ts';
 
 const SIGNING = 'slack-signing-secret';
 const env = { HARDSHELL_SECRET_SLACK_BOT: 'xoxb-test-token', HARDSHELL_SECRET_SLACK_SIGNING: SIGNING };
@@ -77,4 +78,39 @@ test('wrong signature, old timestamp, retried event and unknown sender: refused 
   assert.equal(fake.posted.length, 1);
   assert.deepEqual(h.audit.filter((a) => a.action === 'channel_request_refused').map((a) => a.reason), ['bad_signature', 'stale', 'replay']);
   assert.equal(h.audit.find((a) => a.action === 'dropped')?.sender, 'slack:T0TEAM/USTRANGER');
+});
+
+test('Socket Mode: envelopes are acknowledged, answered once, and strangers dropped', async (t) => {
+  const fake = await slack(t);
+  const h = await channelHarness(t, {
+    script: [{ text: 'socket answer' }],
+    config: {
+      agents: { defaults: { dm: { policy: 'allowlist', allowFrom: ['slack:T0TEAM/UFRIEND'] } } },
+      channels: { slack: { enabled: true, mode: 'socket', botToken: '${secret:SLACK_BOT}', appToken: '${secret:SLACK_APP}', apiRoot: fake.url } },
+    },
+    env: { ...env, HARDSHELL_SECRET_SLACK_APP: 'xapp-test-token' },
+    connect: testConnector,
+  });
+  await until(() => fake.sockets() === 1, 'the socket connected');
+  // No Events API endpoint in Socket Mode.
+  assert.equal((await fetch(`${h.gateway.url}/hooks/slack/events`, { method: 'POST', body: '{}' })).status, 401);
+
+  fake.envelope('e1', JSON.parse(dm('USTRANGER', 'let me in', 'Ev1')));
+  fake.envelope('e2', JSON.parse(dm('UFRIEND', 'hello over the socket', 'Ev2')));
+  fake.envelope('e3', JSON.parse(dm('UFRIEND', 'hello over the socket', 'Ev2')));
+  await fake.waitForPosted(1);
+  await until(() => fake.acks.length === 3, 'three acks');
+  assert.deepEqual(fake.acks, ['e1', 'e2', 'e3']);
+  assert.deepEqual(fake.posted.map((p) => [p.channel, p.text]), [['D-UFRIEND', 'socket answer']]);
+  assert.equal(h.model.requests.length, 1);
+  assert.equal(h.audit.find((a) => a.action === 'dropped')?.sender, 'slack:T0TEAM/USTRANGER');
+  assert.ok(h.audit.some((a) => a.reason === 'replay'));
+});
+
+test('Socket Mode without a connector from egress is refused with the reason', async (t) => {
+  const fake = await slack(t);
+  await assert.rejects(channelHarness(t, {
+    config: { channels: { slack: { enabled: true, mode: 'socket', botToken: '${secret:SLACK_BOT}', appToken: '${secret:SLACK_APP}', apiRoot: fake.url } } },
+    env: { ...env, HARDSHELL_SECRET_SLACK_APP: 'xapp-test-token' },
+  }), /channels\.slack\.mode is "socket", but this hardshell cannot open/);
 });
