@@ -20,6 +20,8 @@ export interface DispatchDeps {
   pairing: PairingStore;
   audit?: AuditSink;
   log?: (line: Record<string, unknown>) => void;
+  /** Fires when the channels stop: running turns end (as `aborted`) instead of outliving the store. */
+  signal?: AbortSignal;
 }
 
 export type Send = (text: string) => Promise<void>;
@@ -63,7 +65,7 @@ export function createDispatcher(deps: DispatchDeps): (message: InboundMessage, 
     }
 
     deps.audit?.({ kind: 'message', action: 'accepted', agentId, ...who(message), provenance: decision.provenance, rule: decision.rule });
-    const result = await deps.runner.runTurn({ agentId, sessionKey: sessionKeyFor(config, message), message: message.text, provenance: decision.provenance });
+    const result = await deps.runner.runTurn({ agentId, sessionKey: sessionKeyFor(config, message), message: message.text, provenance: decision.provenance, signal: deps.signal });
     const reply = result.reply.trim() !== '' ? result.reply : result.error ?? '';
     if (reply !== '') await send(reply);
     return { status: 'answered', reply };

@@ -52,12 +52,30 @@ export function enabledChannels(config: Config): ChannelName[] {
 
 /** Builds the enabled adapters without starting them (also used by `hardshell channels test`). */
 export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
+  return buildChannels(deps).adapters;
+}
+
+interface Built {
+  adapters: ChannelAdapter[];
+  /** Ends the turns channel messages started, and waits for them. */
+  drain(): Promise<void>;
+}
+
+function buildChannels(deps: ChannelDeps): Built {
   const { config } = deps;
   assertNoPlainCredentials(config, deps.references, deps.file);
   assertBindings(config, deps.file);
   const pairing = new PairingStore(deps.store, deps.now);
   const seen = new SeenStore(deps.store, 2 * REPLAY_WINDOW_MS);
-  const dispatch = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log });
+  const stopping = new AbortController();
+  const inner = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log, signal: stopping.signal });
+  const inflight = new Set<Promise<unknown>>();
+  const dispatch: typeof inner = (message, send) => {
+    const p = inner(message, send);
+    inflight.add(p);
+    p.then(() => inflight.delete(p), () => inflight.delete(p));
+    return p;
+  };
   const cred = (value: string | undefined, key: string) => requireCredential(value, key, deps.resolveSecret);
   const adapters: ChannelAdapter[] = [];
   for (const name of enabledChannels(config)) {
@@ -108,13 +126,22 @@ export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
       }
     }
   }
-  return adapters;
+  return {
+    adapters,
+    async drain() {
+      stopping.abort();
+      await Promise.allSettled([...inflight]);
+    },
+  };
 }
 
 export async function startChannels(deps: ChannelDeps): Promise<RunningChannels> {
-  const adapters = buildAdapters(deps);
+  const { adapters, drain } = buildChannels(deps);
   const started: ChannelAdapter[] = [];
-  const stop = async () => { await Promise.allSettled(started.map((a) => a.stop())); };
+  const stop = async () => {
+    await Promise.allSettled(started.map((a) => a.stop()));
+    await drain();
+  };
   try {
     for (const adapter of adapters) {
       await adapter.start();

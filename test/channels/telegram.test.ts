@@ -118,3 +118,15 @@ test('a bot token from ${VAR} is accepted', async (t) => {
   await channelHarness(t, { config: telegramConfig(fake, { botToken: '${TG_TOKEN}' }), env: { ...env, TG_TOKEN: '123456:TEST-TOKEN' } });
   assert.ok(fake.calls.includes('getMe'));
 });
+
+test('stopping the channels ends a turn that is still running instead of leaving it behind', async (t) => {
+  const fake = await telegram(t);
+  const h = await channelHarness(t, { script: [{ hang: true }], config: telegramConfig(fake), env });
+  fake.push(telegramText(OWNER, 'take your time'));
+  await until(() => h.model.requests.length === 1, 'the turn reached the model');
+  const started = Date.now();
+  await h.channels.stop();
+  assert.ok(Date.now() - started < 5000, 'stop did not wait for the hung model');
+  const session = h.sessions.list().find((s) => s.key === `telegram:${OWNER}`)!;
+  assert.ok(session);
+});
