@@ -22,6 +22,8 @@ export interface DispatchDeps {
   log?: (line: Record<string, unknown>) => void;
   /** Fires when the channels stop: running turns end (as `aborted`) instead of outliving the store. */
   signal?: AbortSignal;
+  /** Tells a channel's owners about a pairing request (only the sender id and the code, never the stranger's text). */
+  notifyOwners?: (channel: InboundMessage['channel'], text: string) => Promise<void>;
 }
 
 export type Send = (text: string) => Promise<void>;
@@ -56,6 +58,8 @@ export function createDispatcher(deps: DispatchDeps): (message: InboundMessage, 
       deps.audit?.({ kind: 'message', action: 'pairing_requested', agentId, ...who(message), code: request.code });
       const notice = `This agent only talks to people its owner approved. Your pairing code is ${request.code}; ask the owner to run "hardshell pairing approve ${request.code}". The code expires in one hour.`;
       await send(notice);
+      await deps.notifyOwners?.(message.channel, `${message.sender} asks to talk to the agent. Reply "/pair approve ${request.code}" or "/pair deny ${request.code}" (or run "hardshell pairing approve ${request.code}"). The code expires in one hour.`)
+        .catch((err: Error) => log({ level: 'warn', msg: 'could not tell the owner about a pairing request', channel: message.channel, error: err.message }));
       return { status: 'pairing', code: request.code, notice };
     }
 

@@ -68,7 +68,9 @@ function buildChannels(deps: ChannelDeps): Built {
   const pairing = new PairingStore(deps.store, deps.now);
   const seen = new SeenStore(deps.store, 2 * REPLAY_WINDOW_MS);
   const stopping = new AbortController();
-  const inner = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log, signal: stopping.signal });
+  const adapters: ChannelAdapter[] = [];
+  const notifyOwners = async (channel: ChannelName, text: string) => { await adapters.find((a) => a.name === channel)?.notifyOwners?.(text); };
+  const inner = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log, signal: stopping.signal, notifyOwners });
   const inflight = new Set<Promise<unknown>>();
   const dispatch: typeof inner = (message, send) => {
     const p = inner(message, send);
@@ -77,7 +79,6 @@ function buildChannels(deps: ChannelDeps): Built {
     return p;
   };
   const cred = (value: string | undefined, key: string) => requireCredential(value, key, deps.resolveSecret);
-  const adapters: ChannelAdapter[] = [];
   for (const name of enabledChannels(config)) {
     switch (name) {
       case 'webhook': {
@@ -95,6 +96,7 @@ function buildChannels(deps: ChannelDeps): Built {
           webhookUrl: t.webhookUrl,
           apiRoot: t.apiRoot,
           fetch: deps.fetch, dispatch, audit: deps.audit, log: deps.log, minIntervalMs: deps.minIntervalMs?.telegram,
+          seen, owners: t.owner,
         }));
         break;
       }

@@ -41,6 +41,8 @@ export interface ChannelAdapter {
   send(target: ReplyTarget, text: string): Promise<void>;
   /** HTTP endpoints the platform calls; mounted on the gateway without gateway-token auth. */
   hooks(): ChannelHook[];
+  /** Sends text to the channel's owners in private, where the platform allows it (Telegram). */
+  notifyOwners?(text: string): Promise<void>;
   /** A short line for `hardshell channels status`. */
   describe(): string;
   /** Checks the credentials with the platform without starting to read messages; says what answered. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/db.ts';
 import { PairingStore, PAIRING_TTL_MS, MAX_PENDING_PER_CHANNEL, PairingError } from '../../src/channels/pairing.ts';
 import { runCli } from '../fixtures/cli.ts';
-import { startFakeTelegram, telegramText } from './fake-platforms.ts';
+import { startFakeTelegram, telegramText, type FakeTelegram } from './fake-platforms.ts';
 import { channelHarness, until } from './harness.ts';
 
 const OWNER = 1001;
@@ -27,16 +27,27 @@ async function setup(t: { after(fn: () => Promise<void> | void): void }, script 
 
 const codeIn = (text: string) => /pairing code is ([A-Z0-9]{6})/.exec(text)?.[1];
 
+/** What the bot sent to one chat, waiting until there are at least `count` messages. */
+async function sentTo(fake: FakeTelegram, chat: number, count: number): Promise<string[]> {
+  const texts = () => fake.sent.filter((m) => m.chat_id === chat).map((m) => m.text);
+  await until(() => texts().length >= count, `${count} messages to ${chat}`);
+  return texts();
+}
+
 test('code issued, approved with the CLI, then answered as a user', async (t) => {
   const { fake, h } = await setup(t);
   fake.push(telegramText(STRANGER, 'hello, can you help me?'));
-  await fake.waitForSent(1);
-  const code = codeIn(fake.sent[0].text);
-  assert.ok(code, fake.sent[0].text);
+  const [notice] = await sentTo(fake, STRANGER, 1);
+  const code = codeIn(notice);
+  assert.ok(code, notice);
+  // The owner hears about it in their own chat: the sender id and the code, not the stranger's words.
+  const [told] = await sentTo(fake, OWNER, 1);
+  assert.match(told, new RegExp(`telegram:${STRANGER} asks to talk to the agent.*/pair approve ${code}`));
+  assert.doesNotMatch(told, /can you help/);
   // Asking again does not produce a second code or a second notice.
   fake.push(telegramText(STRANGER, 'hello??'));
   await until(() => h.audit.filter((a) => a.action === 'dropped').length === 1, 'the repeat dropped');
-  assert.equal(fake.sent.length, 1);
+  assert.equal(fake.sent.length, 2);
   assert.equal(h.model.requests.length, 0, 'nothing reached the model before approval');
 
   const list = await runCli(['pairing', 'list', '--json'], h.home.env);
@@ -49,8 +60,7 @@ test('code issued, approved with the CLI, then answered as a user', async (t) =>
   assert.match(approve.stdout, new RegExp(`approved: telegram:${STRANGER}`));
 
   fake.push(telegramText(STRANGER, 'thanks, now: what is 2+2?'));
-  await fake.waitForSent(2);
-  assert.equal(fake.sent[1].text, 'welcome aboard');
+  assert.equal((await sentTo(fake, STRANGER, 2))[1], 'welcome aboard');
   assert.equal(h.model.requests.length, 1);
   assert.doesNotMatch(JSON.stringify(h.model.requests[0].body.messages), /can you help me/, 'messages from before approval were never kept');
   const session = h.sessions.list().find((s) => s.key === `telegram:${STRANGER}`)!;
@@ -65,8 +75,7 @@ test('code issued, approved with the CLI, then answered as a user', async (t) =>
 test('an expired code does nothing', async (t) => {
   const { fake, h } = await setup(t);
   fake.push(telegramText(STRANGER, 'hi'));
-  await fake.waitForSent(1);
-  const code = codeIn(fake.sent[0].text)!;
+  const code = codeIn((await sentTo(fake, STRANGER, 1))[0])!;
   h.store.prepare('UPDATE channel_pairings SET expires_ms = ? WHERE code = ?').run(Date.now() - 1, code);
 
   const approve = await runCli(['pairing', 'approve', code], h.home.env);
@@ -77,8 +86,8 @@ test('an expired code does nothing', async (t) => {
   assert.match(deny.stderr, /no pairing code "NOSUCH"/);
 
   fake.push(telegramText(STRANGER, 'am I in?'));
-  await fake.waitForSent(2);
-  assert.notEqual(codeIn(fake.sent[1].text), code, 'a new code, not an answer');
+  const second = (await sentTo(fake, STRANGER, 2))[1];
+  assert.ok(codeIn(second) && codeIn(second) !== code, 'a new code, not an answer');
   assert.equal(h.model.requests.length, 0);
   assert.equal(JSON.parse((await runCli(['pairing', 'list', '--json'], h.home.env)).stdout).approved.length, 0);
 });
@@ -86,26 +95,23 @@ test('an expired code does nothing', async (t) => {
 test('the owner approves from their own chat; a code from another channel is refused there', async (t) => {
   const { fake, h } = await setup(t, [{ text: 'hello new friend' }]);
   fake.push(telegramText(STRANGER, 'hi'));
-  await fake.waitForSent(1);
-  const code = codeIn(fake.sent[0].text)!;
+  const code = codeIn((await sentTo(fake, STRANGER, 1))[0])!;
+  await sentTo(fake, OWNER, 1);
   // A stranger cannot approve themselves: the command is just a message, and they are unknown.
   fake.push(telegramText(STRANGER + 1, `/pair approve ${code}`));
-  await fake.waitForSent(2);
-  assert.match(fake.sent[1].text, /pairing code is/);
+  assert.match((await sentTo(fake, STRANGER + 1, 1))[0], /pairing code is/);
+  await sentTo(fake, OWNER, 2);
 
   const slackCode = new PairingStore(h.store).request('slack', 'slack:T/U', 'D1');
   assert.equal(slackCode.status, 'issued');
   fake.push(telegramText(OWNER, `/pair approve ${(slackCode as { code: string }).code}`));
-  await fake.waitForSent(3);
-  assert.match(fake.sent[2].text, /was requested on slack/);
+  assert.match((await sentTo(fake, OWNER, 3))[2], /was requested on slack/);
 
   fake.push(telegramText(OWNER, `/pair approve ${code}`));
-  await fake.waitForSent(4);
-  assert.equal(fake.sent[3].text, `telegram:${STRANGER} is approved.`);
+  assert.equal((await sentTo(fake, OWNER, 4))[3], `telegram:${STRANGER} is approved.`);
   assert.equal(h.model.requests.length, 0, 'owner commands are handled without the model');
   fake.push(telegramText(STRANGER, 'hi again'));
-  await fake.waitForSent(5);
-  assert.equal(fake.sent[4].text, 'hello new friend');
+  assert.equal((await sentTo(fake, STRANGER, 2))[1], 'hello new friend');
 });
 
 test('at most three codes wait per channel; codes last an hour', () => {

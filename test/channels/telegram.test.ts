@@ -89,6 +89,10 @@ test('webhook: the secret-token header is required; a good update is answered', 
   assert.equal((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret-token_1' })).status, 200);
   await fake.waitForSent(1);
   assert.deepEqual(fake.sent[0], { chat_id: OWNER, text: 'answered via webhook' });
+  // The same update again (a captured request played back): acknowledged, not handled.
+  assert.equal((await post({ 'x-telegram-bot-api-secret-token': 'hook-secret-token_1' })).status, 200);
+  await until(() => h.audit.some((a) => a.reason === 'replay'), 'the replay audited');
+  assert.equal(h.model.requests.length, 1);
 });
 
 test('long replies are split at 4096 characters for Telegram', async (t) => {

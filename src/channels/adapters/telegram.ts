@@ -7,6 +7,7 @@ import type { Update, Message } from 'grammy/types';
 import type { AuditSink } from '../../audit/types.ts';
 import type { ChannelAdapter, ChannelHook, Fetch, InboundMessage, InboundOutcome, ReplyTarget } from '../types.ts';
 import type { Send } from '../dispatch.ts';
+import type { SeenStore } from '../seen.ts';
 import { telegramId } from '../identity.ts';
 import { chunkText, MESSAGE_LIMITS, MIN_INTERVAL_MS, Pacer } from '../outbound.ts';
 import { safeEqual } from '../signature.ts';
@@ -26,6 +27,10 @@ export interface TelegramAdapterOptions {
   audit?: AuditSink;
   log?: (line: Record<string, unknown>) => void;
   minIntervalMs?: number;
+  /** Webhook mode: update ids already handled, so a captured request cannot be played again. */
+  seen?: SeenStore;
+  /** `channels.telegram.owner`: told about pairing requests in their own chat. */
+  owners?: readonly string[];
 }
 
 export class TelegramAdapter implements ChannelAdapter {
@@ -81,6 +86,14 @@ export class TelegramAdapter implements ChannelAdapter {
     }
   }
 
+  /** Tells the owners (in their private chats with the bot) something only they should see. */
+  async notifyOwners(text: string): Promise<void> {
+    for (const owner of this.opts.owners ?? []) {
+      const id = /^telegram:(\d+)$/.exec(owner.trim())?.[1];
+      if (id) await this.send({ chatId: id }, text);
+    }
+  }
+
   hooks(): ChannelHook[] {
     if (this.opts.mode !== 'webhook') return [];
     return [{ method: 'POST', path: TELEGRAM_HOOK_PATH, handle: (request) => this.receive(request) }];
@@ -95,6 +108,10 @@ export class TelegramAdapter implements ChannelAdapter {
     const body = await readBody(request);
     const update = body === null ? undefined : parseJson(body) as Update | undefined;
     if (!update || typeof update.update_id !== 'number') return json(400, { error: 'not a Telegram update' });
+    if (this.opts.seen && !this.opts.seen.first('telegram', `update:${this.bot.botInfo.id}:${update.update_id}`)) {
+      this.opts.audit?.({ kind: 'auth', action: 'channel_request_refused', channel: 'telegram', reason: 'replay' });
+      return json(200, { ok: true }); // Telegram stops resending; nothing is handled twice
+    }
     // Answer Telegram at once; the turn runs on, and its reply goes out with sendMessage.
     void this.bot.handleUpdate(update).catch((err: Error) => this.opts.log?.({ level: 'error', msg: 'telegram update failed', error: err.message }));
     return json(200, { ok: true });
