@@ -298,7 +298,8 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   const id = call.toolCallId;
   const where = { agentId: policy.agentId, sessionId: scope.sessionId, toolCallId: id, tool: call.toolName };
   emit({ type: 'tool_call', id, tool: call.toolName, args: call.input });
-  const decision = decide({ tool: call.toolName, args: call.input }, policy);
+  const decision = decide({ tool: call.toolName, args: call.input, sideEffect: sideEffectOf(scope.byName.get(call.toolName), call.input) },
+    { ...policy, taint: scope.trust.taint });
   emit({ type: 'decision', id, tool: call.toolName, ...decision });
   deps.audit?.({ kind: 'policy', action: 'decision', ...where, args: call.input, ...decision });
   const record: ToolCallRecord = { id, tool: call.toolName, args: call.input, ...decision, ok: null };
@@ -347,6 +348,13 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   }
   emit({ type: 'tool_result', id, tool: call.toolName, ok: record.ok ?? false, output });
   return { record, output, source };
+}
+
+/** The tool's own declaration for these arguments; arguments it cannot read count as a side effect. */
+function sideEffectOf(tool: ToolDef | undefined, args: unknown): boolean {
+  if (!tool) return true;
+  const parsed = tool.input.safeParse(args);
+  return parsed.success ? (tool.sideEffectOf?.(parsed.data) ?? tool.sideEffect) : true;
 }
 
 /** Silence is no: without an approver, or when asking fails, the call does not run. */

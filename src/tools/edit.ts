@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { readWhole, writeTextAtomic, MAX_WRITE_BYTES } from '../safe-fs/index.ts';
 import { ToolError, type ToolDef } from './types.ts';
-import { withAliases, fsCall, pathField } from './file-common.ts';
+import { withAliases, fsCall, pathField, outsideScratch } from './file-common.ts';
 
 const input = withAliases({ file_path: 'path', old_string: 'oldText', new_string: 'newText' }, z.strictObject({
   path: pathField('The file to edit'),
@@ -16,6 +16,7 @@ export const editTool: ToolDef<typeof input> = {
   description: 'Edit a text file in the workspace by replacing one exact piece of text (oldText) with new text (newText). oldText must match the file exactly, whitespace included, and occur exactly once: include enough surrounding lines to make it unique. Read the file first.',
   input,
   sideEffect: true,
+  sideEffectOf: (args) => outsideScratch(args.path),
   async run(args, ctx) {
     return fsCall('edit', async () => {
       const file = await readWhole(ctx.workspace, args.path, MAX_WRITE_BYTES, 'edit');

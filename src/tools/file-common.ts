@@ -39,3 +39,12 @@ export async function fsCall<T>(tool: string, work: () => Promise<T>): Promise<T
 /** The path field every file tool has. */
 export const pathField = (what: string) =>
   z.string().min(1).describe(`${what}, relative to the workspace (an absolute path is accepted only if it lies inside the workspace)`);
+
+/** The workspace folder whose files are the agent's scratch paper: writing there is not a side effect. */
+export const SCRATCH_DIR = 'scratch';
+
+/** Whether a write to this path changes anything beyond the scratch folder. */
+export function outsideScratch(path: string): boolean {
+  const parts = path.split('/').filter((p) => p && p !== '.');
+  return parts[0] !== SCRATCH_DIR || parts.length < 2 || parts.includes('..');
+}

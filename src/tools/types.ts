@@ -57,6 +57,8 @@ export interface ToolDef<Schema extends z.ZodType = z.ZodType> {
   input: Schema;
   /** Whether a call changes state or talks to the outside world (read by the rule of two). */
   sideEffect: boolean;
+  /** For tools where it depends on the call: overrides `sideEffect` for these (validated) arguments. */
+  sideEffectOf?(args: z.output<Schema>): boolean;
   /**
    * Where the content this call returns comes from, when it is not the tool's own words:
    * `file:<path>` for file contents, `web:<url>` for pages, `tool:<name>` for program output.

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { writeTextAtomic, formatBytes, MAX_WRITE_BYTES } from '../safe-fs/index.ts';
 import type { ToolDef } from './types.ts';
-import { withAliases, fsCall, pathField } from './file-common.ts';
+import { withAliases, fsCall, pathField, outsideScratch } from './file-common.ts';
 
 const input = withAliases({ file_path: 'path' }, z.strictObject({
   path: pathField('The file to write'),
@@ -14,6 +14,7 @@ export const writeTool: ToolDef<typeof input> = {
   description: `Write a text file in the workspace: creates it (and any missing folders) or replaces its whole content. At most ${formatBytes(MAX_WRITE_BYTES)}. To change part of an existing file, use edit instead.`,
   input,
   sideEffect: true,
+  sideEffectOf: (args) => outsideScratch(args.path),
   async run(args, ctx) {
     const r = await fsCall('write', () => writeTextAtomic(ctx.workspace, args.path, args.content, { op: 'write', signal: ctx.signal }));
     return { ok: true, output: `${r.created ? 'Created' : 'Wrote'} ${r.path} (${formatBytes(r.bytes)})` };

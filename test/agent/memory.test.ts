@@ -27,6 +27,9 @@ async function setup(t: { after(fn: () => Promise<void> | void): void }) {
   const runner = createAgentRunner({
     config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db), memory: new MemoryLedger(db),
     redact: (text) => text.replaceAll('sk-live-canary', '[REDACTED:CANARY]'),
+    // The rule of two asks a person before a tainted session writes memory: here they say yes,
+    // and the note is still held for the owner's review (two separate safeguards).
+    approver: async () => ({ approved: true, by: 'test-person' }),
   });
   const events: TurnEvent[] = [];
   const turn = (sessionKey: string, message: string) => runner.runTurn({ sessionKey, message, onEvent: (e) => events.push(e) });
