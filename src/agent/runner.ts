@@ -21,6 +21,8 @@ import { offeredTools } from '../policy/tools.ts';
 import { chooseModel, type ModelChoice, type ResolvedModel } from './providers.ts';
 import { systemPrompt, transcriptMessages, newNonce, sessionTaint, untrustedLabel, wrapUntrusted, type Taint } from './context.ts';
 import { runTool } from './run-tool.ts';
+import { Subagents, type ChildSpec } from './subagents.ts';
+import type { SubagentPort } from '../tools/types.ts';
 import type { AuditSink } from '../audit/types.ts';
 import type { ApprovalAnswer, Approver } from '../approvals/types.ts';
 import type { AgentRunner, StopReason, ToolCallRecord, TurnEvent, TurnRequest, TurnResult } from './events.ts';
@@ -96,6 +98,7 @@ interface CallScope {
   policy: PolicyContext;
   byName: Map<string, ToolDef>;
   workspace: string;
+  subagents: SubagentPort;
   sessionId: string;
   signal: AbortSignal;
   emit: (e: TurnEvent) => void;
@@ -132,6 +135,9 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     return resolved;
   }
 
+  // A child turn skips the per-agent concurrency count: its parent holds a place already.
+  const subagents = new Subagents({ home: deps.home, sessions: deps.sessions, audit: deps.audit, runChild: (request, child) => oneTurn(request, request.agentId ?? 'main', child) });
+
   async function runTurn(request: TurnRequest): Promise<TurnResult> {
     const agentId = request.agentId ?? 'main';
     const limit = effectiveAgent(deps.config, agentId, deps.home).budgets?.maxConcurrentTurns ?? DEFAULT_MAX_CONCURRENT_TURNS;
@@ -152,9 +158,11 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     }
   }
 
-  async function oneTurn(request: TurnRequest, agentId: string): Promise<TurnResult> {
+  async function oneTurn(request: TurnRequest, agentId: string, child?: ChildSpec): Promise<TurnResult> {
     const emit = (event: TurnEvent) => request.onEvent?.(event);
-    const agent = effectiveAgent(deps.config, agentId, deps.home);
+    const configured = effectiveAgent(deps.config, agentId, deps.home);
+    // A sub-agent works in its own workspace copy, always sandboxed (agent/subagents.ts).
+    const agent: EffectiveAgent = child ? { ...configured, workspace: child.workspace, sandbox: child.sandbox } : configured;
     const session = deps.sessions.open(agentId, request.sessionKey ?? 'default');
     const result: TurnResult = {
       sessionId: session.id, sessionKey: session.key, agentId, reply: '', toolCalls: [],
@@ -183,9 +191,9 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
 
     const workspace = await prepareWorkspace(agent.workspace);
     const { streamText, schemas } = await toolSchemas();
-    const policy: PolicyContext = { config: deps.config, agentId, agent, available };
-    const mainWorkspace = agentId === 'main' ? agent.workspace : effectiveAgent(deps.config, 'main', deps.home).workspace;
-    const offered = offeredTools(deps.config, agent, available);
+    const policy: PolicyContext = { config: deps.config, agentId, agent, available, ...(child ? { trust: child.trust } : {}) };
+    const mainWorkspace = agentId === 'main' && !child ? agent.workspace : effectiveAgent(deps.config, 'main', deps.home).workspace;
+    const offered = offeredTools(deps.config, agent, available, child?.trust);
     const toolSet: ToolSet = Object.fromEntries(offered.map((name) => [name, {
       description: byName.get(name)!.description,
       inputSchema: schemas.get(name) as ToolSet[string]['inputSchema'],
@@ -200,16 +208,21 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     }
     const history = deps.sessions.items(session.id);
     const messages: ModelMessage[] = transcriptMessages(history, nonce);
-    const trust: TrustState = { taint: sessionTaint(history), trustedFiles: (agent.trustedFiles ?? []).map(normalisePath) };
+    // A child starts with its parent's taint: handing a task down does not wash it.
+    const trust: TrustState = { taint: sessionTaint(history) ?? child?.taint ?? null, trustedFiles: (agent.trustedFiles ?? []).map(normalisePath) };
     const record = (role: 'user' | 'assistant' | 'tool', provenance: Provenance, message: ModelMessage, source?: string) => {
       const seq = deps.sessions.append(session.id, role, provenance, message, { source, touch: role === 'user' });
       const label = untrustedLabel({ source: source ?? null, provenance });
       if (label) trust.taint ??= { source: label, seq };
       messages.push(label ? wrapUntrusted(message, label, nonce) : message);
     };
-    record('user', request.provenance ?? 'owner', { role: 'user', content: request.message });
+    record('user', child ? 'agent' : request.provenance ?? 'owner', { role: 'user', content: request.message });
+    const spawner = subagents.port({
+      agent, depth: child?.depth ?? 0, sessionId: session.id, sessionKey: session.key, offered, trust: child?.trust, workspace,
+      get taint() { return trust.taint; },
+    });
 
-    const timeoutMs = agent.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
+    const timeoutMs = child?.timeoutMs ?? agent.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const maxSteps = agent.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -241,7 +254,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
         }
         for (const call of calls) {
           const outcome = await handleCall(call, {
-            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace,
+            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, subagents: spawner,
             memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch),
           });
           result.toolCalls.push(outcome.record);
@@ -336,7 +349,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
       const ran = await runTool(scope.byName.get(call.toolName)!, call.input, {
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
-        sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval,
+        sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,
       });
       record.ok = ran.ok;
       source = ran.source;

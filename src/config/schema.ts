@@ -61,6 +61,13 @@ const budgets = obj({
   maxRepeatedCalls: z.number().int().min(2).max(100).optional(),
 });
 
+/** Limits on sessions_spawn; the defaults are in agent/subagents.ts. */
+const subagents = obj({
+  maxDepth: z.number().int().min(0).max(5).optional(),
+  maxChildrenPerSession: z.number().int().min(0).max(100).optional(),
+  maxConcurrent: z.number().int().min(1).max(16).optional(),
+});
+
 /** Settings an agent may override; every field optional so defaults merge under them. */
 const agentSettings = {
   model: z.string().min(1).optional(),
@@ -74,6 +81,7 @@ const agentSettings = {
   groups: groupSettings.optional(),
   trustedFiles: names.optional(),
   budgets: budgets.optional(),
+  subagents: subagents.optional(),
 };
 
 const agentDefaults = obj(agentSettings).prefault({});

@@ -99,6 +99,14 @@ export class Sessions {
     this.touchSession.run(new Date().toISOString(), sessionId);
   }
 
+  /** Deletes a session and its transcript (a sub-agent's, when its cleanup is "delete"). */
+  remove(sessionId: string): void {
+    transaction(this.db, () => {
+      this.db.prepare('DELETE FROM transcript_items WHERE session_id = ?').run(sessionId);
+      this.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
+    });
+  }
+
   items(sessionId: string): TranscriptItem[] {
     return (this.itemsOf.all(sessionId) as unknown as RawItem[]).map((r) =>
       ({ seq: r.seq, role: r.role, provenance: r.provenance, content: JSON.parse(r.content), source: r.source, createdAt: r.created_at }));

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { EffectiveAgent } from '../config/agents.ts';
 import { resolveInside } from '../safe-fs/index.ts';
 import {
-  runCommand, resolveSandbox, shellArgv, envNameProblem, SandboxRefused, SandboxSpecError, SandboxUnavailable,
+  runCommand, resolveSandbox, shellArgv, envNameProblem, placement, selectBackend, SandboxRefused, SandboxSpecError, SandboxUnavailable,
   type BackendName, type ResolvedSandbox, type RunResult, type SandboxBackend,
 } from '../sandbox/index.ts';
 import { ToolError, type ToolDef } from './types.ts';
@@ -31,6 +31,17 @@ const input = z.strictObject({
 /** The sandbox settings exec runs with for an agent (the runner puts them in ToolContext.sandbox). */
 export function execSandboxFor(agent: Pick<EffectiveAgent, 'id' | 'sandbox' | 'workspace'>, mainWorkspace: string, proxySocket?: string): ResolvedSandbox {
   return resolveSandbox(agent.id, agent.sandbox, { sharesMainWorkspace: agent.workspace === mainWorkspace, proxySocket });
+}
+
+/** Whether commands with these settings would run in a sandbox that works here (for sessions_spawn's sandbox "require"). */
+export async function sandboxReady(settings: ResolvedSandbox, backends?: Map<BackendName, SandboxBackend>): Promise<{ ok: true; backend: BackendName } | { ok: false; why: string }> {
+  const where = placement(settings);
+  if (where.kind !== 'sandbox') return { ok: false, why: where.reason };
+  try {
+    return { ok: true, backend: (await selectBackend(where.provider, backends)).name };
+  } catch (err) {
+    return { ok: false, why: (err as Error).message };
+  }
 }
 
 export interface ExecToolOptions {

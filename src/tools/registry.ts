@@ -4,5 +4,6 @@ import { fileTools } from './files.ts';
 import { memoryTools } from './memory.ts';
 import { webFetchTool } from './web-fetch.ts';
 import { execTool } from './exec.ts';
+import { sessionsSpawnTool } from './sessions-spawn.ts';
 
-export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool, execTool];
+export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool, execTool, sessionsSpawnTool];

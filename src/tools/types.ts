@@ -27,6 +27,37 @@ export interface ToolContext {
    * it; not ok means what would run is not what was approved, and it must not run.
    */
   approval?: { verify: NonNullable<ApprovalAnswer['verify']> };
+  /** For sessions_spawn: runs a child turn with narrowed rights (the turn provides it). */
+  subagents?: SubagentPort;
+}
+
+/** What sessions_spawn asks of the turn: one child run, never with more than the parent has. */
+export interface SpawnRequest {
+  task: string;
+  /** `require`: refuse unless the child's commands would run in a working sandbox. */
+  sandbox: 'require' | 'inherit';
+  /** `delete`: the child's workspace copy and transcript are removed when it ends. */
+  cleanup: 'delete' | 'keep';
+  /** Tools asked for; the child gets only those the parent also has. Absent: the parent's. */
+  tools?: string[];
+  label?: string;
+  timeoutMs?: number;
+}
+
+export interface SpawnResult {
+  sessionKey: string;
+  reply: string;
+  stopReason: string;
+  error?: string;
+  steps: number;
+  tools: string[];
+  /** The untrusted content the child's session held at its end (inherited or its own), if any. */
+  taintedBy: string | null;
+  kept: boolean;
+}
+
+export interface SubagentPort {
+  spawn(request: SpawnRequest, signal: AbortSignal): Promise<SpawnResult>;
 }
 
 /** What the memory tools need from hardshell, beyond the workspace files. */
@@ -40,6 +71,7 @@ export interface MemoryPort {
   /** True when the text holds a secret: such an entry is refused. */
   containsSecret(text: string): boolean;
 }
+
 
 export interface ToolResult {
   /** false when the tool ran but failed; the text then says why, for the model to read. */
