@@ -10,6 +10,7 @@ import { PairingStore } from './pairing.ts';
 import { SeenStore } from './seen.ts';
 import { REPLAY_WINDOW_MS } from './signature.ts';
 import { createDispatcher } from './dispatch.ts';
+import { decideTarget } from './outbox.ts';
 import { assertBindings } from './router.ts';
 import { assertNoPlainCredentials, requireCredential, type ReferenceLike, type ResolveSecret } from './settings.ts';
 import { WebhookAdapter } from './adapters/webhook.ts';
@@ -30,6 +31,11 @@ export interface ChannelDeps {
   /** Egress's fetch: the only way channels reach a platform. */
   fetch: Fetch;
   resolveSecret: ResolveSecret;
+  /**
+   * Known secrets out of the text an agent sends on its own (sendAs): the secrets room's
+   * redactor. Replies to inbound messages come already redacted from the runner.
+   */
+  redact: (text: string) => string;
   /** Egress's WebSocket connector, for Discord's gateway; without one Discord cannot be enabled. */
   connect?: SocketConnector;
   audit?: AuditSink;
@@ -43,8 +49,16 @@ export interface RunningChannels {
   adapters: ChannelAdapter[];
   /** Endpoints to mount on the gateway (they check the platforms' own signatures). */
   hooks: ChannelHook[];
+  /**
+   * An agent's own message to a chat (for the `message` tool): only to chats the access policy
+   * lists for that agent (outbox.ts), redacted. Sent, refused and failed sends are audited; a
+   * refusal resolves with its reason, a platform failure rejects.
+   */
+  sendAs(agentId: string, to: string, text: string): Promise<SendOutcome>;
   stop(): Promise<void>;
 }
+
+export type SendOutcome = { ok: true; rule: string } | { ok: false; reason: string };
 
 export function enabledChannels(config: Config): ChannelName[] {
   return (Object.keys(config.channels) as ChannelName[]).filter((name) => config.channels[name].enabled);
@@ -154,5 +168,22 @@ export async function startChannels(deps: ChannelDeps): Promise<RunningChannels>
     await stop();
     throw err;
   }
-  return { adapters, hooks: adapters.flatMap((a) => a.hooks()), stop };
+  const sendAs = async (agentId: string, to: string, text: string): Promise<SendOutcome> => {
+    const decision = decideTarget(deps.config, agentId, deps.home, to);
+    const adapter = decision.ok ? started.find((a) => a.name === decision.channel) : undefined;
+    if (!decision.ok || !adapter) {
+      const reason = decision.ok ? `the ${decision.channel} channel is not running` : decision.reason;
+      deps.audit?.({ kind: 'message', action: 'send_refused', agentId, to, reason });
+      return { ok: false, reason };
+    }
+    try {
+      await adapter.send({ chatId: decision.chatId }, deps.redact(text));
+    } catch (err) {
+      deps.audit?.({ kind: 'message', action: 'send_failed', agentId, to, rule: decision.rule, error: (err as Error).message });
+      throw err;
+    }
+    deps.audit?.({ kind: 'message', action: 'sent', agentId, to, rule: decision.rule, chars: text.length });
+    return { ok: true, rule: decision.rule };
+  };
+  return { adapters, hooks: adapters.flatMap((a) => a.hooks()), sendAs, stop };
 }

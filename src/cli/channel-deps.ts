@@ -1,5 +1,5 @@
 // What the channels room needs from a running hardshell, assembled from the runtime: egress's
-// fetch (the only way out), the secrets room's resolver, the audit sink and the log.
+// fetch (the only way out), the secrets room's resolver and redactor, the audit sink and the log.
 import type { Runtime } from './runtime.ts';
 import type { ChannelDeps } from '../channels/manager.ts';
 import { egressFetch } from '../egress/fetch.ts';
@@ -16,6 +16,7 @@ export function channelDeps(runtime: Runtime): ChannelDeps {
     runner: runtime.runner,
     fetch: egressFetch,
     resolveSecret: (value) => resolveSecretRefs(value, config, loaded.env, runtime.home),
+    redact: (text) => runtime.redactor.message(text),
     audit: runtime.audit,
     log: runtime.log,
   };
