@@ -6,6 +6,7 @@ import { UserError } from './io.ts';
 import { ApprovalStore } from '../approvals/store.ts';
 import { startChannels, type RunningChannels } from '../channels/manager.ts';
 import { channelDeps } from './channel-deps.ts';
+import type { MessagePort } from '../tools/types.ts';
 
 export function register(program: Command): void {
   program.command('gateway')
@@ -22,7 +23,12 @@ export function register(program: Command): void {
       for (const f of gate.accepted) process.stderr.write(`warning: starting despite ${f.id} (accepted with --accept-risk): ${f.message}\n`);
       // New approval requests go to the operators' WebSocket clients as they are made.
       let notifyApproval: ((approval: unknown) => void) | undefined;
-      const runtime = openRuntime(process.env, { echoLog: true, approvals: { onPending: (record) => notifyApproval?.(record) } });
+      // The message tool sends through the channels, which start after the runner (they need it).
+      let channels: RunningChannels | undefined;
+      const message: MessagePort = {
+        send: (agentId, to, text) => channels ? channels.sendAs(agentId, to, text) : Promise.resolve({ ok: false, reason: 'the chat channels have not started yet' }),
+      };
+      const runtime = openRuntime(process.env, { echoLog: true, approvals: { onPending: (record) => notifyApproval?.(record) }, message });
       if (opts.tlsSelfSigned) {
         const { ensureSelfSigned } = await import('../edge/self-signed.ts');
         const pair = await ensureSelfSigned(runtime.home);
@@ -30,7 +36,6 @@ export function register(program: Command): void {
         process.stderr.write(`${pair.created ? 'made' : 'using'} a self-signed certificate for localhost, 127.0.0.1 and ::1: ${pair.cert} (browsers will warn; for local testing only)\n`);
       }
       let gateway;
-      let channels: RunningChannels | undefined;
       try {
         // Enabled chat channels start first: a bad channel setting stops the start (fail closed).
         channels = await startChannels(channelDeps(runtime));

@@ -14,6 +14,7 @@ import { TokenStore } from '../edge/tokens.ts';
 import { createAgentRunner } from '../agent/runner.ts';
 import type { AgentRunner } from '../agent/events.ts';
 import type { ResolvedModel } from '../agent/providers.ts';
+import type { MessagePort } from '../tools/types.ts';
 import { Redactor } from '../secrets/redactor.ts';
 import { knownSecrets } from '../secrets/known.ts';
 import { AuditLog } from '../audit/log.ts';
@@ -53,6 +54,8 @@ export interface RuntimeOptions {
   approvals?: Pick<RuntimeApproverOptions, 'prompt' | 'onPending'>;
   /** Use this model for every turn instead of the configured one (the demo's scripted model). */
   model?: ResolvedModel;
+  /** The chat channels, for the message tool (the gateway's; without it the tool says none run). */
+  message?: MessagePort;
 }
 
 export function logFilePath(config: Config, home: string, env: NodeJS.ProcessEnv): string {
@@ -124,6 +127,7 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
     audit,
     approver: runtimeApprover(config, paths.home, store, { ...opts.approvals, audit }),
     model: opts.model,
+    message: opts.message,
   });
   const runner = redactingRunner(inner, redactor, audit, alerts);
   const openedStore = store;

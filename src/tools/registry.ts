@@ -4,6 +4,7 @@ import { fileTools } from './files.ts';
 import { memoryTools } from './memory.ts';
 import { webFetchTool } from './web-fetch.ts';
 import { execTool } from './exec.ts';
+import { messageTool } from './message.ts';
 import { sessionsSpawnTool } from './sessions-spawn.ts';
 
-export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool, execTool, sessionsSpawnTool];
+export const allTools: ToolDef[] = [...fileTools, ...memoryTools, webFetchTool, execTool, messageTool, sessionsSpawnTool];

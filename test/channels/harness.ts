@@ -1,6 +1,7 @@
 // A real gateway with the real agent runner and the channels started from a real config in a
 // temp state folder; the scripted model server plays the model, and audit events are kept in
-// an array so tests can see every refusal.
+// an array so tests can see every refusal. The runner's message tool sends through the
+// channels, and the secrets room's redactor knows every secret the config's provider holds.
 import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
 import { startModelServer, type ModelServer, type StepSource } from '../fixtures/model-server.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -16,6 +17,9 @@ import { resolveSecretRefs } from '../../src/secrets/refs.ts';
 import { startChannels, type RunningChannels } from '../../src/channels/manager.ts';
 import type { AuditRecord } from '../../src/audit/types.ts';
 import type { SocketConnector } from '../../src/channels/types.ts';
+import type { Approver } from '../../src/approvals/types.ts';
+import { Redactor } from '../../src/secrets/redactor.ts';
+import { knownSecrets } from '../../src/secrets/known.ts';
 
 export interface Harness {
   model: ModelServer;
@@ -29,18 +33,37 @@ export interface Harness {
 
 type After = { after(fn: () => Promise<void> | void): void };
 
-export async function channelHarness(t: After, opts: { script?: StepSource[]; config: Record<string, any>; env?: NodeJS.ProcessEnv; connect?: SocketConnector }): Promise<Harness> {
+export interface HarnessOptions {
+  script?: StepSource[];
+  config: Record<string, any>;
+  env?: NodeJS.ProcessEnv;
+  connect?: SocketConnector;
+  /** Files in the agent's workspace, by relative path. */
+  files?: Record<string, string>;
+  approver?: Approver;
+}
+
+export async function channelHarness(t: After, opts: HarnessOptions): Promise<Harness> {
   const model = await startModelServer(opts.script ?? []);
   const home = await makeHome({
     config: scriptedModelConfig(model.url, { ...opts.config, security: { rateLimit: { enabled: false }, ...opts.config.security } }),
     env: opts.env,
+    files: opts.files,
   });
   const loaded = loadConfig({ env: home.env });
   const { config, paths, env } = loaded;
   const store = openStore(paths.store);
   const sessions = new Sessions(store);
-  const runner = createAgentRunner({ config, home: paths.home, env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store) });
   const audit: AuditRecord[] = [];
+  const sink = (r: AuditRecord) => { audit.push(r); };
+  const redactor = new Redactor(knownSecrets(config, env, paths.home).secrets, config.logging.redactSensitive);
+  // The channels start after the runner (they need it); the message tool finds them then.
+  let channels: RunningChannels | undefined;
+  const runner = createAgentRunner({
+    config, home: paths.home, env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store), approver: opts.approver,
+    audit: sink,
+    message: { send: (agentId, to, text) => channels!.sendAs(agentId, to, text) },
+  });
   const cleanup: Array<() => Promise<void> | void> = [];
   t.after(async () => {
     for (const fn of cleanup.reverse()) await fn();
@@ -48,18 +71,19 @@ export async function channelHarness(t: After, opts: { script?: StepSource[]; co
     await model.close();
     await home.cleanup();
   });
-  const channels = await startChannels({
+  const running = channels = await startChannels({
     config, references: loaded.references, file: paths.config, home: paths.home, store, runner,
     fetch: egressFetch,
     resolveSecret: (value) => resolveSecretRefs(value, config, env, paths.home),
-    audit: (r) => { audit.push(r); },
+    redact: (text) => redactor.message(text),
+    audit: sink,
     connect: opts.connect,
     minIntervalMs: { telegram: 5, slack: 5, discord: 5 },
   });
-  cleanup.push(() => channels.stop());
-  const gateway = await startGateway({ config, runner, sessions, tokens: new TokenStore(store), env, hooks: channels.hooks, audit: (r) => { audit.push(r); } }, { port: 0 });
+  cleanup.push(() => running.stop());
+  const gateway = await startGateway({ config, runner, sessions, tokens: new TokenStore(store), env, hooks: running.hooks, audit: sink }, { port: 0 });
   cleanup.push(() => gateway.close());
-  return { model, home, gateway, channels, store, sessions, audit };
+  return { model, home, gateway, channels: running, store, sessions, audit };
 }
 
 /** Waits until check() is true (polling), or fails after timeoutMs. */
