@@ -24,7 +24,8 @@ export function whatWillRun(tool: string, args: unknown, config: Config, agent: 
     : tool === 'exec' ? `${agent.sandbox?.provider ?? 'auto'} (workspace ${agent.sandbox?.workspaceAccess ?? 'rw'}${sandboxMode === 'off' ? '; sandbox.mode is off' : ''})`
     : 'hardshell process (file tools stay inside the workspace)';
   const domains = agent.sandbox?.network?.allowedDomains ?? [];
-  const network = tool === 'exec' ? (domains.length ? `only ${domains.join(', ')}` : 'none') : tool === 'web_fetch' ? 'through egress (tools.web.fetch.allowedDomains)' : 'none';
+  const network = tool === 'exec' ? (domains.length ? `only ${domains.join(', ')}` : 'none') : tool === 'web_fetch' ? 'through egress (tools.web.fetch.allowedDomains)'
+    : tool === 'message' ? 'a chat message through the channel in target (only to chats the access policy lists)' : 'none';
   if (tool !== 'exec') {
     return { tool, command: JSON.stringify(args), programs: [], workdir: workspace, env: [], sandbox, network };
   }

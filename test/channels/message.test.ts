@@ -5,13 +5,22 @@
 // holding untrusted content a send waits for a person (the rule of two).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { startFakeSlack, startFakeTelegram, telegramText, type FakeSlack, type FakeTelegram } from './fake-platforms.ts';
 import { channelHarness, type Harness, type HarnessOptions } from './harness.ts';
 import { PairingStore } from '../../src/channels/pairing.ts';
 import { decideTarget } from '../../src/channels/outbox.ts';
 import { parseConfigText } from '../../src/config/load.ts';
+import { whatWillRun } from '../../src/policy/show.ts';
 import type { ApprovalRequest, Approver } from '../../src/approvals/types.ts';
-import type { StepSource } from '../fixtures/model-server.ts';
+import { startModelServer, type StepSource } from '../fixtures/model-server.ts';
+import { makeHome, scriptedModelConfig } from '../fixtures/home.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { openStore } from '../../src/store/db.ts';
+import { Sessions } from '../../src/sessions/store.ts';
+import { UsageLedger } from '../../src/sessions/usage.ts';
+import { MemoryLedger } from '../../src/sessions/memory.ts';
+import { createAgentRunner } from '../../src/agent/runner.ts';
 
 const OWNER = 1001;
 const FRIEND = 2002;
@@ -197,4 +206,23 @@ test('decideTarget: the lists as access reads them, each only while its policy i
   assert.equal(target(off, 'telegram:1001'), 'telegram/1001 by channels.telegram.owner');
   // Open DMs let anyone talk to the agent; that does not make anyone a target.
   assert.match(target('{ dm: { policy: "open" } }', 'telegram:3003'), /is not a chat the access policy lists/);
+});
+
+test('a person asked to approve a send is shown where it goes and what it says', () => {
+  const config = parseConfigText('{}', 'hardshell.json', {}).config;
+  const view = whatWillRun('message', { target: `telegram:${FRIEND}`, message: 'hi' }, config, {}, '/w');
+  assert.match(view.network, /a chat message through the channel in target/);
+  assert.equal(view.command, `{"target":"telegram:${FRIEND}","message":"hi"}`);
+});
+
+test('without running channels (hardshell agent, chat) the tool says so plainly', async (t) => {
+  const model = await startModelServer([{ toolCalls: [send({ target: `telegram:${OWNER}`, message: 'hi' })] }, { text: 'done' }]);
+  const home = await makeHome();
+  const db = openStore(join(home.home, 'hardshell.db'));
+  t.after(async () => { db.close(); await model.close(); await home.cleanup(); });
+  const config = configSchema.parse(scriptedModelConfig(model.url, { tools: { allow: ['message'] } }));
+  const runner = createAgentRunner({ config, home: home.home, env: home.env, sessions: new Sessions(db), usage: new UsageLedger(db), memory: new MemoryLedger(db) });
+  const result = await runner.runTurn({ message: 'tell me on telegram' });
+  assert.deepEqual(result.toolCalls.map((c) => [c.tool, c.decision, c.ok]), [['message', 'allow', false]]);
+  assert.match(String(model.requests[1].body.messages.find((m: any) => m.role === 'tool').content), /no chat channel is running. It works in "hardshell gateway"/);
 });
