@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { makeHome, scriptedModelConfig } from '../fixtures/home.ts';
 import { startModelServer } from '../fixtures/model-server.ts';
 import { runCli, startCli } from '../fixtures/cli.ts';
-import { startFakeTelegram } from './fake-platforms.ts';
+import { startFakeTelegram, telegramText } from './fake-platforms.ts';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -19,6 +19,17 @@ async function freePort(): Promise<number> {
 }
 
 const SECRET = 'cli-webhook-secret';
+
+/** `hardshell gateway` as a child process, until the test ends; resolves once it listens. */
+async function runGateway(t: { after(fn: () => Promise<void> | void): void }, env: NodeJS.ProcessEnv): Promise<void> {
+  const { child, done } = startCli(['gateway'], env);
+  t.after(() => { child.kill('SIGTERM'); return done.then(() => {}); });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: string) => { out += d; if (out.includes('listening on')) resolve(); });
+    child.on('close', () => reject(new Error(`the gateway stopped: ${out}`)));
+  });
+}
 
 test('hardshell gateway answers a signed webhook through the real command', async (t) => {
   const model = await startModelServer([{ text: 'pong' }]);
@@ -34,13 +45,7 @@ test('hardshell gateway answers a signed webhook through the real command', asyn
   t.after(async () => { await model.close(); await home.cleanup(); });
   assert.equal((await runCli(['token', 'create', 'owner'], home.env)).code !== undefined, true);
 
-  const { child, done } = startCli(['gateway'], home.env);
-  t.after(() => { child.kill('SIGTERM'); return done.then(() => {}); });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: string) => { out += d; if (out.includes('listening on')) resolve(); });
-    child.on('close', () => reject(new Error(`the gateway stopped: ${out}`)));
-  });
+  await runGateway(t, home.env);
 
   const body = JSON.stringify({ text: 'ping' });
   const ts = String(Math.floor(Date.now() / 1000));
@@ -54,6 +59,31 @@ test('hardshell gateway answers a signed webhook through the real command', asyn
   const bad = await fetch(`http://127.0.0.1:${port}/hooks/webhook/ci`, { method: 'POST', body, headers: { 'x-hardshell-timestamp': ts, 'x-hardshell-signature': 'sha256=00' } });
   assert.equal(bad.status, 401);
   assert.equal(model.requests.length, 1);
+});
+
+test('hardshell gateway gives the message tool its channels, and the text leaves redacted', async (t) => {
+  const fake = await startFakeTelegram();
+  const canary = 'canary-0d9e4b7a61c25f38';
+  const model = await startModelServer([
+    { toolCalls: [{ name: 'message', args: { action: 'send', target: 'telegram:1001', message: `reminder: the key is ${canary}` } }] },
+    { text: 'sent you a note' },
+  ]);
+  const home = await makeHome({
+    config: scriptedModelConfig(model.url, {
+      gateway: { port: await freePort() },
+      tools: { allow: ['message'] },
+      channels: { telegram: { enabled: true, botToken: '${secret:TG}', apiRoot: fake.url, owner: ['telegram:1001'] } },
+    }),
+    env: { HARDSHELL_SECRET_TG: fake.token, HARDSHELL_SECRET_REMINDER_KEY: canary },
+  });
+  t.after(async () => { await fake.close(); await model.close(); await home.cleanup(); });
+  await runGateway(t, home.env);
+  fake.push(telegramText(1001, 'remind me of the key'));
+  await fake.waitForSent(2);
+  assert.deepEqual(fake.sent, [
+    { chat_id: 1001, text: 'reminder: the key is [REDACTED:REMINDER_KEY]' },
+    { chat_id: 1001, text: 'sent you a note' },
+  ]);
 });
 
 test('a plain-text credential stops the gateway with the way to fix it', async (t) => {
