@@ -22,8 +22,8 @@ export type EgressAuditEvent = {
   kind: 'egress';
   action: 'connect';
   decision: 'allow' | 'deny';
-  /** Which part of egress decided: the gateway's guarded fetch or the sandbox's proxy. */
-  via: 'fetch' | 'proxy';
+  /** Which part of egress decided: the gateway's guarded fetch, the sandbox's proxy, or the browser's per-request check. */
+  via: 'fetch' | 'proxy' | 'browser';
   host: string;
   /** The address connected to (allow), or the refused one (deny), when known. */
   address?: string;
@@ -41,8 +41,8 @@ export type Destination =
 
 export const DEFAULT_ALLOWLIST_KEY = 'the egress allowlist';
 
-/** Checks host and port, then resolves and pins. `host` as URLs write it (IPv6 in brackets). */
-export async function checkDestination(host: string, port: number, rules: EgressRules, signal?: AbortSignal): Promise<Destination> {
+/** Host and port against the rules, without any lookup: what can be decided from the name alone. */
+export function checkName(host: string, port: number, rules: EgressRules): { ok: true; host: string; entry: string } | Extract<Destination, { ok: false }> {
   const key = rules.allowlistKey ?? DEFAULT_ALLOWLIST_KEY;
   const verdict = checkHost(host, rules);
   if (!verdict.allowed) {
@@ -60,16 +60,23 @@ export async function checkDestination(host: string, port: number, rules: Egress
   if (!ports.includes(port)) {
     return { ok: false, host: verdict.host, port, reason: `port ${port} is not allowed (allowed: ${ports.join(', ') || 'none'})` };
   }
-  const r = await resolvePinned(verdict.host, rules, signal);
-  if (!r.ok) return { ok: false, host: verdict.host, port, address: r.address, reason: r.reason };
+  return { ok: true, host: verdict.host, entry: verdict.entry };
+}
+
+/** Checks host and port, then resolves and pins. `host` as URLs write it (IPv6 in brackets). */
+export async function checkDestination(host: string, port: number, rules: EgressRules, signal?: AbortSignal): Promise<Destination> {
+  const named = checkName(host, port, rules);
+  if (!named.ok) return named;
+  const r = await resolvePinned(named.host, rules, signal);
+  if (!r.ok) return { ok: false, host: named.host, port, address: r.address, reason: r.reason };
   return {
-    ok: true, host: verdict.host, port, address: r.address, family: r.family,
-    reason: `${verdict.host} is allowed by "${verdict.entry}" in ${key}`,
+    ok: true, host: named.host, port, address: r.address, family: r.family,
+    reason: `${named.host} is allowed by "${named.entry}" in ${rules.allowlistKey ?? DEFAULT_ALLOWLIST_KEY}`,
   };
 }
 
 /** The audit event for a decision. */
-export function auditEvent(d: Destination, via: 'fetch' | 'proxy', callId?: string): EgressAuditEvent {
+export function auditEvent(d: Destination, via: EgressAuditEvent['via'], callId?: string): EgressAuditEvent {
   const event: EgressAuditEvent = {
     kind: 'egress', action: 'connect', decision: d.ok ? 'allow' : 'deny', via,
     host: d.host, port: d.port, reason: d.reason,
