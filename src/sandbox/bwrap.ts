@@ -5,7 +5,7 @@
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { join, delimiter } from 'node:path';
 import { hostLayout, GENERATED_ETC, type HostLayout } from './host-layout.ts';
-import { innerArgv, PROXY_SOCKET, SETUP_FAILED, WORKSPACE_SOURCE } from './inner.ts';
+import { innerArgv, PROXY_SOCKET, SETUP_FAILED, WORKSPACE_SOURCE, type InnerOptions } from './inner.ts';
 import { runProcess } from './process.ts';
 import { makePidsCgroup } from './cgroup.ts';
 import { checkSpec, sandboxCwd, toResult } from './outcome.ts';
@@ -30,14 +30,21 @@ export interface BwrapPlan {
   mounts: MountInfo[];
 }
 
+/** What a caller other than run() may change in the plan (the browser, sandbox/browser.ts). */
+export interface PlanOptions {
+  /** The descriptor bwrap reads the seccomp filter from. Default 3. */
+  seccompFd?: number;
+  memoryRlimit?: InnerOptions['memoryRlimit'];
+}
+
 /** Tasks bwrap itself and the setup lines need besides the command's own processes. */
-const SETUP_TASKS = 4;
+export const SETUP_TASKS = 4;
 
 /**
  * The bwrap command line for a spec: everything but the seccomp descriptor, which the
  * caller opens and hands over as fd 3.
  */
-export function bwrapPlan(spec: RunSpec, layout: HostLayout): BwrapPlan {
+export function bwrapPlan(spec: RunSpec, layout: HostLayout, options: PlanOptions = {}): BwrapPlan {
   const args: string[] = [
     '--unshare-all', '--unshare-user', '--disable-userns', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID),
     '--hostname', 'sandbox', '--die-with-parent', '--new-session', '--cap-drop', 'ALL',
@@ -86,10 +93,11 @@ export function bwrapPlan(spec: RunSpec, layout: HostLayout): BwrapPlan {
   }
   // The root, /dev and /run are read-only once set up, so nothing can fill memory through them.
   args.push('--remount-ro', '/dev', '--remount-ro', '/');
-  args.push('--chdir', '/', '--seccomp', '3', '--');
+  args.push('--chdir', '/', '--seccomp', String(options.seccompFd ?? 3), '--');
   args.push(...innerArgv({
     setLimits: true,
     limits: spec.limits,
+    memoryRlimit: options.memoryRlimit,
     scratchCopy: spec.workspaceAccess === 'ro',
     relay: spec.network !== 'none' ? layout.socat : null,
     cwd: sandboxCwd(spec),
@@ -106,7 +114,8 @@ export function findBwrap(path = process.env.PATH ?? ''): string | null {
 
 export class BwrapBackend implements SandboxBackend {
   readonly name = 'bwrap' as const;
-  private readonly bwrapPath: string | null;
+  /** Where bwrap is on this machine (null: not installed). */
+  readonly bwrapPath: string | null;
   private readonly useCgroup: boolean;
   private probe: Promise<Availability> | undefined;
 

@@ -20,8 +20,11 @@ const ETC_COPIES = [
   'alternatives', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'localtime', 'protocols', 'services',
   'mime.types', 'os-release', 'debian_version', 'ssl/openssl.cnf',
 ];
-/** Host /etc folders bound read-only (too many files to copy): CA certificates for HTTPS through the proxy. */
-const ETC_BINDS = ['/etc/ssl/certs', '/etc/pki/tls/certs', '/etc/pki/ca-trust'];
+/**
+ * Host /etc folders bound read-only (too many files to copy): CA certificates for HTTPS
+ * through the proxy, and font configuration (Chromium, and anything else that draws text).
+ */
+const ETC_BINDS = ['/etc/ssl/certs', '/etc/pki/tls/certs', '/etc/pki/ca-trust', '/etc/fonts'];
 
 /** Generated in place of the host's files. */
 export const GENERATED_ETC: Record<string, string> = {
