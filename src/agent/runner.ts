@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { effectiveAgent, agentIds, type EffectiveAgent } from '../config/agents.ts';
 import { prepareExec, type ExecScope, type ExecScopeDeps } from './exec-scope.ts';
+import { BrowserSessions } from '../tools/browser-session.ts';
+import { execSandboxFor } from '../tools/exec.ts';
 import type { Sessions } from '../sessions/store.ts';
 import type { UsageLedger } from '../sessions/usage.ts';
 import type { MemoryLedger } from '../sessions/memory.ts';
@@ -52,6 +54,8 @@ export interface RunnerDeps {
   model?: ResolvedModel;
   /** Tests only: name resolution and address ranges for the sandbox's egress proxy. */
   egress?: ExecScopeDeps['egress'];
+  /** The sessions' sandboxed browsers; the runner makes its own if absent (tests pass one to close it). */
+  browsers?: BrowserSessions;
 }
 
 type Provenance = 'owner' | 'user' | 'tool' | 'web' | 'agent';
@@ -103,11 +107,13 @@ interface CallScope {
   signal: AbortSignal;
   emit: (e: TurnEvent) => void;
   deps: RunnerDeps;
+  browsers: BrowserSessions;
 }
 
 export function createAgentRunner(deps: RunnerDeps): AgentRunner {
   const tools = deps.tools ?? allTools;
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const browsers = deps.browsers ?? new BrowserSessions({ home: deps.home, audit: deps.audit, egress: deps.egress });
   const available = tools.map((t) => t.name);
   const models = new Map<string, Promise<ModelChoice>>();
   const running = new Map<string, number>();
@@ -254,7 +260,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
         }
         for (const call of calls) {
           const outcome = await handleCall(call, {
-            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, subagents: spawner,
+            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, browsers, subagents: spawner,
             memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch),
           });
           result.toolCalls.push(outcome.record);
@@ -349,6 +355,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
       const ran = await runTool(scope.byName.get(call.toolName)!, call.input, {
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
+        browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
         sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,
       });
       record.ok = ran.ok;

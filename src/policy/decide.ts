@@ -1,6 +1,6 @@
 // The one seam every tool call passes before it runs: allow, deny(reason) or ask(approval).
 // Pure and synchronous, so it can be tested exhaustively and cannot be talked to by the model.
-import { toolVerdict } from './tools.ts';
+import { toolVerdict, BROWSER_OFF_RULE } from './tools.ts';
 import { execDecision } from './exec.ts';
 import { ruleOfTwo } from './rule-of-two.ts';
 import type { Decision, PolicyContext, ToolCall } from './decision.ts';
@@ -11,6 +11,9 @@ export function decide(call: ToolCall, ctx: PolicyContext): Decision {
   const verdict = toolVerdict(call.tool, ctx.config, ctx.agent, ctx.available, ctx.trust);
   if (verdict.rule === 'unknown-tool') {
     return { decision: 'deny', reason: `there is no tool named "${call.tool}"`, rule: 'unknown-tool' };
+  }
+  if (verdict.rule === BROWSER_OFF_RULE) {
+    return { decision: 'deny', reason: 'the browser is off (browser.mode is "off"): set browser.mode to "sandboxed" in hardshell.json to use it', rule: verdict.rule };
   }
   if (!verdict.offered) {
     return { decision: 'deny', reason: `the tool "${call.tool}" is not allowed for agent "${ctx.agentId}" (${verdict.rule})`, rule: verdict.rule };

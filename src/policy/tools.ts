@@ -7,7 +7,11 @@ export type ToolProfile = 'minimal' | 'files' | 'standard' | 'full';
 
 const MINIMAL = ['read', 'grep', 'find'];
 const FILES = [...MINIMAL, 'write', 'edit'];
-const STANDARD = [...FILES, 'exec', 'memory_search', 'memory_get', 'memory_write', 'web_fetch'];
+// browser is offered only while browser.mode is "sandboxed" (toolVerdict).
+const STANDARD = [...FILES, 'exec', 'memory_search', 'memory_get', 'memory_write', 'web_fetch', 'browser'];
+
+/** The rule that withholds the browser while browser.mode is "off". */
+export const BROWSER_OFF_RULE = 'browser.mode=off';
 
 /** The tools each profile names; `full` is every tool hardshell has. */
 export function profileTools(profile: ToolProfile, available: readonly string[]): readonly string[] {
@@ -53,6 +57,7 @@ function layers(config: Config, agent: AgentSettings, trust: TrustNarrowing | un
  */
 export function toolVerdict(tool: string, config: Config, agent: AgentSettings, available: readonly string[], trust?: TrustNarrowing): ToolVerdict {
   if (!available.includes(tool)) return { offered: false, rule: 'unknown-tool' };
+  if (tool === 'browser' && config.browser.mode !== 'sandboxed') return { offered: false, rule: BROWSER_OFF_RULE };
   for (const [rule, list] of layers(config, agent, trust, 'deny')) if (list!.includes(tool)) return { offered: false, rule };
   const allows = layers(config, agent, trust, 'allow');
   for (const [rule, list] of allows) if (!list!.includes(tool)) return { offered: false, rule };

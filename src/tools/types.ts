@@ -3,6 +3,7 @@
 import type { ApprovalAnswer } from '../approvals/types.ts';
 import type { z } from 'zod';
 import type { WebFetchPort } from './web-fetch.ts';
+import type { BrowserPort } from './browser-session.ts';
 import type { ResolvedSandbox } from '../sandbox/settings.ts';
 
 export interface ToolContext {
@@ -15,6 +16,8 @@ export interface ToolContext {
   memory?: MemoryPort;
   /** For web_fetch: its allowlist and audit sink (the turn provides it; absent = nothing is reachable). */
   webFetch?: WebFetchPort;
+  /** For browser: the session's sandboxed browser and its rules (the turn provides it; absent = off). */
+  browser?: BrowserPort;
   /** For exec: the agent's sandbox settings (execSandboxFor in tools/exec.ts). Absent: the secure defaults. */
   sandbox?: ResolvedSandbox;
   /** For exec: secrets policy granted to this command (tools.exec.secrets), set in its environment. */

@@ -131,7 +131,7 @@ function decode(body: Buffer, contentType: string | undefined): string {
 }
 
 /** Whether fetching this URL would hand data to its host: a query string or user info. */
-function carriesData(url: string): boolean {
+export function carriesData(url: string): boolean {
   try {
     const u = new URL(url);
     return u.search.length > 1 || u.username !== '' || u.password !== '';

@@ -76,6 +76,11 @@ function handle(port: number, log: (e: UpstreamLog) => void) {
           res.writeHead(200, { 'content-type': 'application/json', connection: 'close', 'keep-alive': 'timeout=5', 'proxy-authenticate': 'Basic' });
           res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
           return;
+        case '/page':
+          // A page whose HTML the test chose (the browser tests' attack pages).
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+          res.end(url.searchParams.get('html') ?? '');
+          return;
         case '/binary':
           res.writeHead(200, { 'content-type': 'image/png' });
           res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));

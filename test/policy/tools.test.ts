@@ -20,7 +20,11 @@ test('profiles: standard is the default; minimal, files and full', () => {
   assert.deepEqual(offered(parse('{}')), ['read', 'write', 'edit', 'grep', 'find', 'exec', 'memory_search', 'memory_get', 'memory_write', 'web_fetch']);
   assert.deepEqual(offered(parse('{ tools: { profile: "minimal" } }')), ['read', 'grep', 'find']);
   assert.deepEqual(offered(parse('{ tools: { profile: "files" } }')), ['read', 'write', 'edit', 'grep', 'find']);
-  assert.deepEqual(offered(parse('{ tools: { profile: "full" } }')), ALL);
+  // The browser only while browser.mode is "sandboxed"; then the standard profile has it too.
+  assert.deepEqual(offered(parse('{ tools: { profile: "full" } }')), ALL.filter((t) => t !== 'browser'));
+  assert.deepEqual(offered(parse('{ tools: { profile: "full" }, browser: { mode: "sandboxed" } }')), ALL);
+  assert.ok(offered(parse('{ browser: { mode: "sandboxed" } }')).includes('browser'));
+  assert.equal(call(parse('{ tools: { profile: "full" } }'), 'browser').rule, 'browser.mode=off');
   assert.deepEqual(offered(parse('{ agents: { list: [{ id: "m", tools: { profile: "minimal" } }] } }'), 'm'), ['read', 'grep', 'find']);
 });
 
