@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { effectiveAgent, MAIN_AGENT } from '../config/agents.ts';
-import { backendStatus, backendsByName, selectBackend, SandboxUnavailable, type ProviderName } from '../sandbox/index.ts';
+import { backendStatus, backendsByName, browserUnavailable, resolveSandbox, selectBackend, SandboxUnavailable, type ProviderName } from '../sandbox/index.ts';
 import { ContainerBackend, DEFAULT_IMAGE } from '../sandbox/container.ts';
 import { explainSandbox, type Explanation } from '../sandbox/explain.ts';
 import { runEscapeChecks, type CheckResult } from '../sandbox/checks.ts';
@@ -24,12 +24,15 @@ export function register(program: Command): void {
       try {
         chosen = (await selectBackend('auto')).name;
       } catch { /* none usable: shown below */ }
-      if (opts.json) return printJson({ backends: status, auto: chosen });
+      // Whether the browser tool could start here with the default sandbox settings.
+      const browser = await browserUnavailable(resolveSandbox(MAIN_AGENT, undefined));
+      if (opts.json) return printJson({ backends: status, auto: chosen, browser: browser ? { ok: false, why: browser } : { ok: true } });
       for (const b of status) {
         say(`${b.name.padEnd(7)} ${b.ok ? 'usable' : 'not usable'}${b.why ? `: ${b.why}` : ''}`);
         if (!b.ok && b.install) say(`        to fix: ${b.install}`);
       }
       say(chosen ? `provider "auto" uses ${chosen}` : 'provider "auto" finds no sandbox here: exec refuses to run commands until one is installed');
+      say(browser ? `browser: ${browser}` : 'browser: can start here (Chromium in the bwrap sandbox), once browser.mode is "sandboxed"');
     });
 
   sandbox.command('explain')

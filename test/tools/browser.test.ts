@@ -27,6 +27,14 @@ import { BwrapBackend } from '../../src/sandbox/bwrap.ts';
 import { CHROMIUM_PATH } from '../../src/sandbox/browser.ts';
 import type { BackendName, SandboxBackend } from '../../src/sandbox/types.ts';
 import { makePublicHost, netnsUnavailable, type PublicHost } from '../egress/netns.ts';
+import { startModelServer } from '../fixtures/model-server.ts';
+import { makeHome, scriptedModelConfig } from '../fixtures/home.ts';
+import { configSchema } from '../../src/config/schema.ts';
+import { openStore } from '../../src/store/db.ts';
+import { Sessions } from '../../src/sessions/store.ts';
+import { UsageLedger } from '../../src/sessions/usage.ts';
+import { MemoryLedger } from '../../src/sessions/memory.ts';
+import { createAgentRunner } from '../../src/agent/runner.ts';
 import { bwrapMissing } from '../sandbox/helpers.ts';
 
 const SEEDS = join(import.meta.dirname, '../fixtures/seed-configs');
@@ -215,6 +223,32 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
     assert.ok(deny, JSON.stringify(denied(from)));
     assert.match(deny.reason, /127\.0\.0\.1/);
     assert.equal(loopConnections, 0);
+  });
+
+  test('in a turn (seed 21): the page reaches the model as untrusted web content; a host off the list is refused', async (t) => {
+    const model = await startModelServer();
+    const th = await makeHome();
+    const db = openStore(join(th.home, 'hardshell.db'));
+    t.after(async () => { db.close(); await model.close(); await th.cleanup(); });
+    const config = configSchema.parse(scriptedModelConfig(model.url, { browser: seed21.browser }));
+    const runner = createAgentRunner({
+      config, home: th.home, env: th.env, sessions: new Sessions(db), usage: new UsageLedger(db), memory: new MemoryLedger(db), browsers: sessions,
+    });
+    const from = audit.length;
+    model.push(
+      { toolCalls: [{ name: 'browser', args: { action: 'navigate', url: page('<h1>Turn page</h1>') } }] },
+      { toolCalls: [{ name: 'browser', args: { action: 'navigate', url: 'http://evil.example/' } }] },
+      { text: 'done' },
+    );
+    const result = await runner.runTurn({ sessionKey: 'b', message: 'read the docs in the browser' });
+    assert.equal(result.stopReason, 'completed', result.error);
+    assert.deepEqual(result.toolCalls.map((c) => [c.decision, c.ok]), [['allow', true], ['allow', false]]);
+    const shown = model.requests[1].body.messages.find((m: any) => m.role === 'tool').content as string;
+    assert.match(shown, /^⟦untrusted [0-9a-f]{12} from web:http:\/\/docs\.example\.com\/page\?/);
+    assert.match(shown, /# Turn page/);
+    assert.match(model.requests[2].raw, /evil\.example is not in browser\.allowedDomains/);
+    assert.ok(denied(from).some((e) => e.host === 'evil.example' && e.callId === result.toolCalls[1].id));
+    await sessions.close(result.sessionId);
   });
 
   test('close ends the browser and every process it started', async () => {
