@@ -1,5 +1,6 @@
 // `npm run bench [-- NAME…]`: every benchmark (or the named ones), each printing its figures.
 // Tests never assert on time; these numbers go into docs/benchmarks.md and the closing notes.
+import { benchBrowser } from './browser.ts';
 import { benchCore } from './core.ts';
 import { benchEgress } from './egress.ts';
 import { benchPolicy } from './policy.ts';
@@ -12,6 +13,7 @@ const ALL: Record<string, () => Promise<unknown>> = {
   core: benchCore,
   sandbox: benchSandbox,
   egress: benchEgress,
+  browser: benchBrowser,
   policy: benchPolicy,
   secrets: async () => {
     const r = await benchSecrets();

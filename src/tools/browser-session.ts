@@ -76,7 +76,7 @@ export class BrowserSessions {
   /** Starts nothing: the browser starts on the first page() call. */
   port(r: PortRequest): BrowserPort {
     const check = (url: string): UrlVerdict => {
-      const v = checkUrl(url, urlRules(r.settings));
+      const v = checkUrl(url, this.rules(r.settings));
       if (!v.ok) this.refused(r, v, r.callId);
       return v;
     };
@@ -84,7 +84,7 @@ export class BrowserSessions {
       settings: r.settings,
       check,
       page: async () => {
-        const running = await this.start(r, urlRules(r.settings));
+        const running = await this.start(r, this.rules(r.settings));
         running.call.id = r.callId;
         this.touch(r.sessionId, running);
         return running.page;
@@ -170,6 +170,11 @@ export class BrowserSessions {
       await proxy?.close();
       throw err;
     }
+  }
+
+  /** The gateway's check uses the proxy's ports (tests and benchmarks move them; the config cannot). */
+  private rules(settings: BrowserSettings): UrlRules {
+    return { ...urlRules(settings), ...(this.o.egress?.ports ? { ports: this.o.egress.ports } : {}) };
   }
 
   private touch(sessionId: string, running: Running): void {
