@@ -13,7 +13,7 @@ import { execSandboxFor } from '../tools/exec.ts';
 import type { Sessions } from '../sessions/store.ts';
 import type { UsageLedger } from '../sessions/usage.ts';
 import type { MemoryLedger } from '../sessions/memory.ts';
-import type { MemoryPort } from '../tools/types.ts';
+import type { MemoryPort, MessagePort } from '../tools/types.ts';
 import { sha256 } from '../tools/memory.ts';
 import { TurnBudget, DEFAULT_MAX_CONCURRENT_TURNS } from './budgets.ts';
 import type { ToolDef } from '../tools/types.ts';
@@ -50,6 +50,8 @@ export interface RunnerDeps {
   audit?: AuditSink;
   /** Asked when policy says `ask`. Without one, `ask` means no. */
   approver?: Approver;
+  /** The running chat channels, for the message tool (the gateway's); absent, the tool says none run. */
+  message?: MessagePort;
   /** A model to use for every turn instead of the configured one (`hardshell demo`'s scripted model). */
   model?: ResolvedModel;
   /** Tests only: name resolution and address ranges for the sandbox's egress proxy. */
@@ -353,7 +355,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   if (allowed) {
     try {
       const ran = await runTool(scope.byName.get(call.toolName)!, call.input, {
-        workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory,
+        workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory, message: deps.message,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
         browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
         sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,

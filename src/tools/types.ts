@@ -14,6 +14,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** For the memory tools: where entries are recorded (the turn provides it). */
   memory?: MemoryPort;
+  /** For message: the running chat channels (the gateway provides it; absent = no channel runs here). */
+  message?: MessagePort;
   /** For web_fetch: its allowlist and audit sink (the turn provides it; absent = nothing is reachable). */
   webFetch?: WebFetchPort;
   /** For browser: the session's sandboxed browser and its rules (the turn provides it; absent = off). */
@@ -75,6 +77,14 @@ export interface MemoryPort {
   containsSecret(text: string): boolean;
 }
 
+/** What the message tool needs: the chat channels' outbox (channels/manager.ts sendAs). */
+export interface MessagePort {
+  /**
+   * Sends text to `<channel>:<id>` as agentId, if the access policy lists that chat for the
+   * agent; a refusal resolves with its reason, a platform failure rejects.
+   */
+  send(agentId: string, to: string, text: string): Promise<{ ok: true; rule: string } | { ok: false; reason: string }>;
+}
 
 export interface ToolResult {
   /** false when the tool ran but failed; the text then says why, for the model to read. */
