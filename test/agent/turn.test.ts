@@ -28,7 +28,9 @@ test('read → edit → write → reply works end to end through `hardshell agen
     { toolCalls: [{ name: 'edit', args: { path: 'notes.txt', oldText: 'draft', newText: 'final' } }] },
     { toolCalls: [{ name: 'write', args: { path: 'out/summary.md', content: '# Summary\nall final\n' } }] },
     { text: 'Done: notes are final and the summary is written.' },
-  ], {}, { 'notes.txt': 'this is a draft\n', 'AGENTS.md': 'Always be brief.' });
+    // The owner vouches for their notes: otherwise reading them taints the session, and the
+    // rule of two would ask a person before the edit (test/agent/rule-of-two.test.ts).
+  ], { agents: { defaults: { trustedFiles: ['notes.txt'] } } }, { 'notes.txt': 'this is a draft\n', 'AGENTS.md': 'Always be brief.' });
   // The owner vouches for their AGENTS.md once; from then on it is loaded into every prompt.
   const accepted = await runCli(['memory', 'accept', 'AGENTS.md'], home.env);
   assert.equal(accepted.code, 0, accepted.stderr);

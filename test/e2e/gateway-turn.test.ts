@@ -26,7 +26,8 @@ const FILE_WORKFLOW: StepSource[] = [
 
 async function gatewayWith(t: { after(fn: () => Promise<void> | void): void }, script: StepSource[]) {
   const model = await startModelServer(script);
-  const home = await makeHome({ config: scriptedModelConfig(model.url), files: { 'notes.txt': 'a draft\n' } });
+  // trustedFiles: the owner vouches for notes.txt, so editing it after reading it needs no approval.
+  const home = await makeHome({ config: scriptedModelConfig(model.url, { agents: { defaults: { trustedFiles: ['notes.txt'] } } }), files: { 'notes.txt': 'a draft\n' } });
   const { config, paths, env } = loadConfig({ env: home.env });
   const store = openStore(paths.store);
   const sessions = new Sessions(store);

