@@ -39,6 +39,9 @@ export function register(program: Command): void {
       try {
         // Enabled chat channels start first: a bad channel setting stops the start (fail closed).
         channels = await startChannels(channelDeps(runtime));
+        const running = channels;
+        // Alerts (failed logins, denials, budgets) also reach the owners in their own chats.
+        runtime.alerts.notifyWith((text) => Promise.all(running.adapters.map((a) => a.notifyOwners?.(runtime.redactor.redact(text, 'message')))));
         gateway = await startGateway(
           {
             config: runtime.config, runner: runtime.runner, sessions: runtime.sessions, tokens: runtime.tokens,

@@ -92,3 +92,27 @@ test('alerts: one warning and one audit event per window when a counter crosses 
   sink({ kind: 'policy', action: 'decision', decision: 'allow' });
   assert.equal(audit.length, 5);
 });
+
+test('alerts: the first turn stopped by a budget in a day tells the owners once, in their chats too', async () => {
+  const logs: Record<string, unknown>[] = [];
+  const audit: AuditRecord[] = [];
+  const sent: string[] = [];
+  let now = 0;
+  const alerts = new Alerts({ log: (l) => logs.push(l), audit: (r) => audit.push(r), now: () => now });
+  alerts.notifyWith(async (text) => { sent.push(text); });
+  const sink = alerts.wrap(() => {});
+  for (let i = 0; i < 3; i++) sink({ kind: 'policy', action: 'budget_reached', agentId: 'main', reason: 'daily tokens' });
+  await new Promise((go) => setImmediate(go));
+  assert.deepEqual(audit.map((r) => r.counter), ['budgets']);
+  assert.deepEqual(sent, ['hardshell alert: 1 turns stopped by a budget (agents.*.budgets) in 1440 minutes (threshold 1)']);
+  now = 25 * 60 * 60_000;
+  sink({ kind: 'policy', action: 'budget_reached', agentId: 'main' });
+  await new Promise((go) => setImmediate(go));
+  assert.equal(sent.length, 2, 'the next day alerts again');
+
+  // A chat that cannot be reached is a log line, never a crash.
+  alerts.notifyWith(async () => { throw new Error('telegram is down'); });
+  alerts.count('tokens', 3_000_000);
+  await new Promise((go) => setImmediate(go));
+  assert.match(String(logs.at(-1)?.msg), /could not be sent to the owners' chats: telegram is down/);
+});
