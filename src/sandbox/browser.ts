@@ -55,7 +55,7 @@ export function chromiumArgs(): string[] {
     '--disable-extensions', '--disable-field-trial-config', '--disable-breakpad', '--metrics-recording-only',
     '--disable-client-side-phishing-detection', '--safebrowsing-disable-auto-update', '--disable-domain-reliability',
     '--no-first-run', '--no-default-browser-check', '--no-service-autorun', '--password-store=basic', '--use-mock-keychain',
-    '--disable-features=OptimizationHints,MediaRouter,HttpsUpgrades,NetworkTimeServiceQuerying,AvoidCorsURLLoaderRestartOnRedirect',
+    '--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,MediaRouter,HttpsUpgrades,NetworkTimeServiceQuerying,AvoidCorsURLLoaderRestartOnRedirect,AutofillServerCommunication,CertificateTransparencyComponentUpdater,Translate',
     '--mute-audio', '--hide-scrollbars',
   ];
 }
