@@ -18,7 +18,7 @@ export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): P
   }
   try {
     const result = await tool.run(parsed.data, ctx);
-    const source = result.untrusted ?? (result.ok ? tool.untrustedSource?.(parsed.data) : undefined);
+    const source = result.trusted ? undefined : result.untrusted ?? (result.ok ? tool.untrustedSource?.(parsed.data) : undefined);
     // Redact before the cap, so the cap never cuts a secret in two.
     const output = cap(ctx.redact ? ctx.redact(result.output) : result.output);
     return { ok: result.ok, output, ...(source ? { source } : {}) };

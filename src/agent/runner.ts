@@ -13,7 +13,7 @@ import { execSandboxFor } from '../tools/exec.ts';
 import type { Sessions } from '../sessions/store.ts';
 import type { UsageLedger } from '../sessions/usage.ts';
 import type { MemoryLedger } from '../sessions/memory.ts';
-import type { MemoryPort, MessagePort } from '../tools/types.ts';
+import type { FilePort, MemoryPort, MessagePort } from '../tools/types.ts';
 import { sha256 } from '../tools/memory.ts';
 import { TurnBudget, DEFAULT_MAX_CONCURRENT_TURNS } from './budgets.ts';
 import type { ToolDef } from '../tools/types.ts';
@@ -93,9 +93,25 @@ function memoryPort(deps: RunnerDeps, workspace: string, agentId: string, sessio
   };
 }
 
+/**
+ * Provenance of the files this turn writes: content from a session holding no untrusted
+ * content is vouched for, so reading it back later does not taint a session; anything a
+ * tainted session writes, or an edit that keeps unvouched content, is not.
+ */
+function filePort(ledger: MemoryLedger, workspace: string, trust: TrustState): FilePort {
+  return {
+    wrote: (path, content, before) => {
+      const keepsUnvouched = before !== undefined && ledger.writtenHash(workspace, path) !== sha256(before);
+      ledger.wroteFile(workspace, path, trust.taint || keepsUnvouched ? null : sha256(content));
+    },
+    writtenHash: (path) => ledger.writtenHash(workspace, path),
+  };
+}
+
 /** What one tool call needs from the turn around it. */
 interface CallScope {
   memory: MemoryPort;
+  files: FilePort;
   agent: EffectiveAgent;
   /** The main agent's workspace: an agent sharing it gets the main agent's sandbox rules. */
   mainWorkspace: string;
@@ -264,6 +280,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
           const outcome = await handleCall(call, {
             policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, browsers, subagents: spawner,
             memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch),
+            files: filePort(deps.memory, workspace, trust),
           });
           result.toolCalls.push(outcome.record);
           const source = outcome.source && !isTrustedFile(outcome.source, trust) ? outcome.source : undefined;
@@ -355,7 +372,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   if (allowed) {
     try {
       const ran = await runTool(scope.byName.get(call.toolName)!, call.input, {
-        workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory, message: deps.message,
+        workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory, files: scope.files, message: deps.message,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
         browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
         sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,

@@ -122,4 +122,13 @@ export const migrations: string[] = [
      created_at TEXT NOT NULL,
      created_by TEXT NOT NULL
    );`,
+  // provenance of workspace files: the content the agent wrote from a session holding no
+  // untrusted content. Read back unchanged, it is not untrusted (it came from the owner's session).
+  `CREATE TABLE IF NOT EXISTS written_files (
+     workspace TEXT NOT NULL,
+     file TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     written_at TEXT NOT NULL,
+     PRIMARY KEY (workspace, file)
+   );`,
 ];

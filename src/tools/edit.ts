@@ -38,7 +38,8 @@ export const editTool: ToolDef<typeof input> = {
       if (oldText === newText) throw new ToolError('edit failed: oldText and newText are the same, so there is nothing to change.');
       const at = file.text.indexOf(oldText);
       const updated = file.text.slice(0, at) + newText + file.text.slice(at + oldText.length);
-      await writeTextAtomic(ctx.workspace, args.path, updated, { op: 'edit', signal: ctx.signal });
+      const r = await writeTextAtomic(ctx.workspace, args.path, updated, { op: 'edit', signal: ctx.signal });
+      ctx.files?.wrote(r.path, updated, file.text);
       const line = lineOf(file.text, at);
       const newLines = newText.split('\n').length;
       const span = newLines > 1 ? `lines ${line}-${line + newLines - 1}` : `line ${line}`;

@@ -1,7 +1,8 @@
 // `read`: a window of a workspace text file, with a note saying how to read on.
 import { z } from 'zod';
-import { readText, formatBytes } from '../safe-fs/index.ts';
-import type { ToolDef } from './types.ts';
+import { readText, readWhole, resolveInside, formatBytes, MAX_WRITE_BYTES } from '../safe-fs/index.ts';
+import type { ToolContext, ToolDef } from './types.ts';
+import { sha256 } from './memory.ts';
 import { withAliases, fsCall, pathField } from './file-common.ts';
 
 /** Defaults that keep one result well under the 64 KiB a tool result may put in context. */
@@ -35,6 +36,15 @@ export const readTool: ToolDef<typeof input> = {
       notes.push(`showing lines ${w.startLine}-${w.endLine}${of}; use offset=${w.endLine + 1} to continue`);
     }
     const text = notes.length > 0 ? `${w.text}${w.text.endsWith('\n') ? '' : '\n'}\n[${notes.join('; ')}]` : w.text;
-    return { ok: true, output: text };
+    return { ok: true, output: text, ...(await cleanlyWritten(ctx, args.path) ? { trusted: true } : {}) };
   },
 };
+
+/** Whether the whole file is exactly what a session holding no untrusted content wrote. */
+async function cleanlyWritten(ctx: ToolContext, path: string): Promise<boolean> {
+  if (!ctx.files) return false;
+  const hash = ctx.files.writtenHash((await resolveInside(ctx.workspace, path, 'read')).rel);
+  if (hash === null) return false;
+  const whole = await readWhole(ctx.workspace, path, MAX_WRITE_BYTES, 'read').catch(() => null);
+  return whole !== null && hash === sha256(whole.text);
+}

@@ -32,6 +32,8 @@ export interface ToolContext {
    * it; not ok means what would run is not what was approved, and it must not run.
    */
   approval?: { verify: NonNullable<ApprovalAnswer['verify']> };
+  /** For the file tools: which files hold what a clean session wrote (the turn provides it). */
+  files?: FilePort;
   /** For sessions_spawn: runs a child turn with narrowed rights (the turn provides it). */
   subagents?: SubagentPort;
 }
@@ -65,6 +67,20 @@ export interface SubagentPort {
   spawn(request: SpawnRequest, signal: AbortSignal): Promise<SpawnResult>;
 }
 
+/**
+ * Provenance of workspace files: write and edit report what they wrote; read asks whether a
+ * file is exactly what a session holding no untrusted content wrote (then it is not untrusted).
+ */
+export interface FilePort {
+  /**
+   * `path` is workspace-relative as safe-fs names it. `before`: for an edit, the text it changed;
+   * content kept from a file that was not vouched for keeps it untrusted.
+   */
+  wrote(path: string, content: string, before?: string): void;
+  /** The SHA-256 a clean session wrote to this file, or null (then it is untrusted as usual). */
+  writtenHash(path: string): string | null;
+}
+
 /** What the memory tools need from hardshell, beyond the workspace files. */
 export interface MemoryPort {
   /** Records an entry with the session's provenance; a quarantined one must not be written to the file. */
@@ -93,6 +109,8 @@ export interface ToolResult {
   output: string;
   /** For this run only: the output is untrusted content from this source (see ToolDef.untrustedSource). */
   untrusted?: string;
+  /** For this run only: the content is vouched for (e.g. a file a clean session wrote), so not untrusted. */
+  trusted?: boolean;
 }
 
 export interface ToolDef<Schema extends z.ZodType = z.ZodType> {

@@ -17,6 +17,7 @@ export const writeTool: ToolDef<typeof input> = {
   sideEffectOf: (args) => outsideScratch(args.path),
   async run(args, ctx) {
     const r = await fsCall('write', () => writeTextAtomic(ctx.workspace, args.path, args.content, { op: 'write', signal: ctx.signal }));
+    ctx.files?.wrote(r.path, args.content);
     return { ok: true, output: `${r.created ? 'Created' : 'Wrote'} ${r.path} (${formatBytes(r.bytes)})` };
   },
 };
