@@ -164,7 +164,12 @@ export class BrowserSessions {
       const page = await context.newPage();
       // Pop-ups are closed: the tool drives one page.
       context.on('page', (p) => { if (p !== page) void p.close().catch(() => {}); });
-      return { proxy, sandboxed, page, call };
+      const running: Running = { proxy, sandboxed, page, call };
+      // A browser that died, or a page whose renderer crashed (its memory limit, say), is
+      // closed and forgotten: the next call starts a fresh one.
+      sandboxed.browser.on('disconnected', () => { void this.forget(r.sessionId, running); });
+      page.on('crash', () => { void this.forget(r.sessionId, running); });
+      return running;
     } catch (err) {
       await sandboxed.close();
       await proxy?.close();
@@ -175,6 +180,11 @@ export class BrowserSessions {
   /** The gateway's check uses the proxy's ports (tests and benchmarks move them; the config cannot). */
   private rules(settings: BrowserSettings): UrlRules {
     return { ...urlRules(settings), ...(this.o.egress?.ports ? { ports: this.o.egress.ports } : {}) };
+  }
+
+  private async forget(sessionId: string, running: Running): Promise<void> {
+    const current = this.open.get(sessionId);
+    if (current && (await current.catch(() => null)) === running) await this.close(sessionId);
   }
 
   private touch(sessionId: string, running: Running): void {

@@ -251,6 +251,28 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
     await sessions.close(result.sessionId);
   });
 
+  test('memory is limited per process (RLIMIT_DATA): a page allocating 3 GB gets an allocation error', async () => {
+    const ctx = ctxFor('s-memory');
+    const hog = page(`<p id="r">running</p><script>
+      let r; try { const a = []; for (let i = 0; i < 30; i++) { const b = new Uint8Array(100 * 1024 * 1024); b.fill(1); a.push(b); } r = 'allocated 3 GB'; }
+      catch (e) { r = String(e); } document.getElementById('r').textContent = r;</script>`);
+    const r = await call({ action: 'navigate', url: hog }, ctx);
+    assert.equal(r.ok, true, r.output);
+    assert.match(r.output, /RangeError: Array buffer allocation failed/);
+    await ctx.browser!.close();
+  });
+
+  test('an idle browser is closed with every process it started', async () => {
+    const idle = new BrowserSessions({ home, idleMs: 300 });
+    const port = idle.port({ settings: { ...settings, allowedDomains: [] }, sandbox: resolveSandbox('main', undefined), agentId: 'main', sessionId: 's-idle', callId: 'c' });
+    await sessions.closeAll();
+    await waitFor(() => chromiumDescendants().length === 0, 'the other browsers to close');
+    await port.page();
+    assert.ok(chromiumDescendants().length > 0);
+    await waitFor(() => chromiumDescendants().length === 0, 'the idle browser to close');
+    assert.equal(await idle.close('s-idle'), false, 'it was forgotten');
+  });
+
   test('close ends the browser and every process it started', async () => {
     const ctx = ctxFor('s-close');
     assert.equal((await call({ action: 'navigate', url: page('<p>bye</p>') }, ctx)).ok, true);
