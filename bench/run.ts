@@ -5,6 +5,7 @@ import { benchCore } from './core.ts';
 import { benchEgress } from './egress.ts';
 import { benchPolicy } from './policy.ts';
 import { benchPosture } from './posture.ts';
+import { benchRuleOfTwo } from './rule-of-two.ts';
 import { benchSandbox } from './sandbox.ts';
 import { benchSecrets } from './secrets.ts';
 import { report } from './stats.ts';
@@ -22,6 +23,7 @@ const ALL: Record<string, () => Promise<unknown>> = {
     report('audit verify', `${r.verifyEvents} events in ${r.verifySeconds} s (target: 1 000 000 in < 3 s)`);
   },
   posture: benchPosture,
+  'rule-of-two': benchRuleOfTwo,
 };
 
 const asked = process.argv.slice(2);

@@ -390,7 +390,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
 }
 
 /** The tool's own declaration for these arguments; arguments it cannot read count as a side effect. */
-function sideEffectOf(tool: ToolDef | undefined, args: unknown): boolean {
+export function sideEffectOf(tool: ToolDef | undefined, args: unknown): boolean {
   if (!tool) return true;
   const parsed = tool.input.safeParse(args);
   return parsed.success ? (tool.sideEffectOf?.(parsed.data) ?? tool.sideEffect) : true;
