@@ -128,7 +128,7 @@ test('what a clean session wrote reads back as trusted; a hand edit, a tainted w
   );
   const second = await runner.runTurn({ sessionKey: 'two', message: 'finish the report' });
   assert.deepEqual(second.toolCalls.map((c) => c.decision), ['allow', 'allow']);
-  assert.deepEqual(asked, []);
+  assert.equal(asked.length, 0);
   assert.doesNotMatch(model.requests[3].raw, /⟦untrusted [0-9a-f]+ from file:report\.md/);
 
   // Someone changes it outside hardshell: reading it now taints, and the write after asks.
