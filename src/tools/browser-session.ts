@@ -148,18 +148,20 @@ export class BrowserSessions {
     try {
       // No service workers (they would fetch outside the page's routes), no downloads.
       const context = await sandboxed.browser.newContext({ serviceWorkers: 'block', acceptDownloads: false });
+      // A route whose page has gone meanwhile rejects: never an unhandled rejection in the gateway.
       await context.route('**/*', (route) => {
         const v = checkUrl(route.request().url(), rules);
-        if (v.ok) return route.continue();
-        this.refused(r, v, call.id);
-        return route.abort('blockedbyclient');
+        if (v.ok) return route.continue().catch(() => {});
+        const aborted = route.abort('blockedbyclient').catch(() => {});
+        try { this.refused(r, v, call.id); } catch { /* refused either way */ }
+        return aborted;
       });
       // Redirect hops are not routed: each is checked here too (the proxy refuses them by host,
       // and the tool refuses to show a page whose final URL is refused).
       context.on('request', (req: Request) => {
         if (!req.redirectedFrom()) return;
         const v = checkUrl(req.url(), rules);
-        if (!v.ok) this.refused(r, v, call.id);
+        if (!v.ok) try { this.refused(r, v, call.id); } catch { /* the proxy refuses it either way */ }
       });
       const page = await context.newPage();
       // Pop-ups are closed: the tool drives one page.
