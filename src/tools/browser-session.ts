@@ -156,6 +156,13 @@ export class BrowserSessions {
         try { this.refused(r, v, call.id); } catch { /* refused either way */ }
         return aborted;
       });
+      // WebSockets are not routed like requests: checked here as their http(s) twins.
+      await context.routeWebSocket(() => true, (ws) => {
+        const v = checkUrl(ws.url().replace(/^ws/i, 'http'), rules);
+        if (v.ok) { ws.connectToServer(); return; }
+        void ws.close({ code: 1008, reason: 'refused by hardshell' }).catch(() => {});
+        try { this.refused(r, v, call.id); } catch { /* refused either way */ }
+      });
       // Redirect hops are not routed: each is checked here too (the proxy refuses them by host,
       // and the tool refuses to show a page whose final URL is refused).
       context.on('request', (req: Request) => {

@@ -180,17 +180,18 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
     assert.equal(await ctx.browser!.close(), false, 'no browser was started for refused navigations');
   });
 
-  test('a page loading other hosts, admin.*, 127.0.0.1 and a private address: every request refused and audited, nothing reached', async () => {
+  test('a page loading other hosts, admin.*, 127.0.0.1, a private address and a WebSocket: every request refused and audited, nothing reached', async () => {
     const ctx = ctxFor('s-attack');
     const from = audit.length;
     const logFrom = pub.log.length;
     const attack = page(`<h1>Attack</h1>
       <img src="http://evil.example/e.png"><img src="http://admin.example.com/a.png"><img src="http://10.0.0.1/p.png">
-      <script>fetch("http://127.0.0.1:${loopPort}/steal").catch(() => {}); fetch("http://internal.example.com/i").catch(() => {});</script>`);
+      <script>fetch("http://127.0.0.1:${loopPort}/steal").catch(() => {}); fetch("http://internal.example.com/i").catch(() => {});
+        new WebSocket("wss://ws.evil.example/socket");</script>`);
     const r = await call({ action: 'navigate', url: attack }, ctx);
     assert.equal(r.ok, true, r.output);
     assert.match(r.output, /# Attack/);
-    const hosts = ['evil.example', 'admin.example.com', '10.0.0.1', '127.0.0.1', 'internal.example.com'];
+    const hosts = ['evil.example', 'admin.example.com', '10.0.0.1', '127.0.0.1', 'internal.example.com', 'ws.evil.example'];
     await waitFor(() => hosts.every((h) => denied(from).some((e) => e.host === h)), 'every refusal to be audited');
     for (const h of hosts) assert.equal(denied(from).find((e) => e.host === h)?.via, 'browser', h);
     process.stdout.write(`# refused at the proxy meanwhile (Chromium's own requests): ${JSON.stringify(denied(from).filter((e) => e.via === 'proxy').map((e) => e.host))}\n`);
