@@ -99,12 +99,15 @@ function memoryPort(deps: RunnerDeps, workspace: string, agentId: string, sessio
  * tainted session writes, or an edit that keeps unvouched content, is not.
  */
 function filePort(ledger: MemoryLedger, workspace: string, trust: TrustState): FilePort {
+  const listed = (path: string) => isTrustedFile(`file:${path}`, trust);
+  const vouchedFor = (path: string, text: string) => listed(path) || ledger.writtenHash(workspace, path) === sha256(text);
   return {
     wrote: (path, content, before) => {
-      const keepsUnvouched = before !== undefined && ledger.writtenHash(workspace, path) !== sha256(before);
+      const keepsUnvouched = before !== undefined && !vouchedFor(path, before);
       ledger.wroteFile(workspace, path, trust.taint || keepsUnvouched ? null : sha256(content));
     },
-    writtenHash: (path) => ledger.writtenHash(workspace, path),
+    mayVouch: (path) => listed(path) || ledger.writtenHash(workspace, path) !== null,
+    vouchedFor,
   };
 }
 

@@ -45,7 +45,7 @@ export const grepTool: ToolDef<typeof input> = {
     const limit = Math.min(args.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
     const context = Math.min(args.context ?? 0, MAX_CONTEXT);
     const out: string[] = [];
-    const state = { matches: 0, longLines: 0, skippedFiles: 0, budget: MATCH_BUDGET_MS };
+    const state: SearchState & { skippedFiles: number; budget: number } = { matches: 0, longLines: 0, hitFiles: [], skippedFiles: 0, budget: MATCH_BUDGET_MS };
     let batch: Array<{ path: string; text: string }> = [];
     let batchBytes = 0;
 
@@ -88,7 +88,9 @@ export const grepTool: ToolDef<typeof input> = {
     if (state.longLines > 0) notes.push(`${state.longLines} line(s) over ${MAX_LINE_CHARS} characters not searched`);
     if (state.skippedFiles > 0) notes.push(`${state.skippedFiles} file(s) not searched (binary, over 5 MB, or not readable)`);
     const body = out.length > 0 ? out.join('\n') : 'No matches found';
-    return { ok: true, output: notes.length > 0 ? `${body}\n\n[${notes.join('; ')}]` : body };
+    // Only what the files hold can carry an attacker's words: shown only vouched-for files, the result is trusted.
+    const trusted = state.hitFiles.every((f) => ctx.files?.vouchedFor(f.path, f.text));
+    return { ok: true, output: notes.length > 0 ? `${body}\n\n[${notes.join('; ')}]` : body, ...(trusted ? { trusted: true } : {}) };
   },
 };
 
@@ -112,7 +114,7 @@ function globTester(glob: string): (sub: string) => boolean {
   return (sub) => matchesGlob(sub.slice(sub.lastIndexOf('/') + 1), glob);
 }
 
-interface SearchState { matches: number; longLines: number }
+interface SearchState { matches: number; longLines: number; hitFiles: Array<{ path: string; text: string }> }
 
 /** Synchronous on purpose: it runs inside runGuarded, which can stop it. */
 function search(files: Array<{ path: string; text: string }>, regex: RegExp, context: number, limit: number, state: SearchState, out: string[]): void {
@@ -131,6 +133,7 @@ function search(files: Array<{ path: string; text: string }>, regex: RegExp, con
     }
     if (hits.length === 0) continue;
     state.matches += hits.length;
+    state.hitFiles.push(file);
     const isHit = new Set(hits);
     let printed = -1; // last line index shown for this file
     for (const hit of hits) {

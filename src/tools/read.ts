@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { readText, readWhole, resolveInside, formatBytes, MAX_WRITE_BYTES } from '../safe-fs/index.ts';
 import type { ToolContext, ToolDef } from './types.ts';
-import { sha256 } from './memory.ts';
 import { withAliases, fsCall, pathField } from './file-common.ts';
 
 /** Defaults that keep one result well under the 64 KiB a tool result may put in context. */
@@ -40,11 +39,9 @@ export const readTool: ToolDef<typeof input> = {
   },
 };
 
-/** Whether the whole file is exactly what a session holding no untrusted content wrote. */
+/** Whether the whole file is vouched for (trustedFiles, or exactly what a clean session wrote). */
 async function cleanlyWritten(ctx: ToolContext, path: string): Promise<boolean> {
-  if (!ctx.files) return false;
-  const hash = ctx.files.writtenHash((await resolveInside(ctx.workspace, path, 'read')).rel);
-  if (hash === null) return false;
+  if (!ctx.files?.mayVouch((await resolveInside(ctx.workspace, path, 'read')).rel)) return false;
   const whole = await readWhole(ctx.workspace, path, MAX_WRITE_BYTES, 'read').catch(() => null);
-  return whole !== null && hash === sha256(whole.text);
+  return whole !== null && ctx.files.vouchedFor(whole.path, whole.text);
 }

@@ -68,8 +68,9 @@ export interface SubagentPort {
 }
 
 /**
- * Provenance of workspace files: write and edit report what they wrote; read asks whether a
- * file is exactly what a session holding no untrusted content wrote (then it is not untrusted).
+ * Provenance of workspace files: write and edit report what they wrote; read and grep ask
+ * whether a file's text is vouched for — the owner lists it in trustedFiles, or it is exactly
+ * what a session holding no untrusted content wrote — and then it is not untrusted.
  */
 export interface FilePort {
   /**
@@ -77,8 +78,9 @@ export interface FilePort {
    * content kept from a file that was not vouched for keeps it untrusted.
    */
   wrote(path: string, content: string, before?: string): void;
-  /** The SHA-256 a clean session wrote to this file, or null (then it is untrusted as usual). */
-  writtenHash(path: string): string | null;
+  /** Whether this file could be vouched for at all (a cheap check before reading it whole). */
+  mayVouch(path: string): boolean;
+  vouchedFor(path: string, text: string): boolean;
 }
 
 /** What the memory tools need from hardshell, beyond the workspace files. */

@@ -72,17 +72,19 @@ test('a file listed in trustedFiles is not wrapped, and what tools report of the
   assert.deepEqual(sessions.items(result.sessionId).filter((i) => i.role === 'tool').map((i) => i.source), [null, null]);
 });
 
-test('trustedFiles takes globs: files under notes/ are the owner\'s, a grep over everything is not', async (t) => {
+test('trustedFiles takes globs: files under notes/ are the owner\'s; a grep is trusted only when every file it shows is', async (t) => {
   const { model, runner, sessions } = await setup(t, { agents: { defaults: { trustedFiles: ['notes/**'] } } });
   await runner.runTurn({ sessionKey: 'setup', message: 'x' }); // creates the workspace
   model.push(
     { toolCalls: [{ name: 'write', args: { path: 'notes/a.md', content: 'plan' } }] },
     { toolCalls: [{ name: 'read', args: { path: 'notes/a.md' } }] },
     { toolCalls: [{ name: 'grep', args: { pattern: 'plan' } }] },
+    { toolCalls: [{ name: 'grep', args: { pattern: 'plan|curl' } }] },
     { text: 'ok' },
   );
   const result = await runner.runTurn({ sessionKey: 'g', message: 'go' });
-  assert.deepEqual(sessions.items(result.sessionId).filter((i) => i.role === 'tool').map((i) => i.source), [null, null, 'file:.']);
+  // The second grep also shows inbox.txt, which nobody vouched for.
+  assert.deepEqual(sessions.items(result.sessionId).filter((i) => i.role === 'tool').map((i) => i.source), [null, null, null, 'file:.']);
 });
 
 test('a message from a non-owner is wrapped as untrusted', async (t) => {
