@@ -80,12 +80,15 @@ export const browserChecks: Check[] = [
   {
     id: 'browser.no_sandbox', family: 'browser', severity: 'high',
     title: 'Browser on while the sandbox is off',
-    why: 'browser.mode "sandboxed" relies on the sandbox; with sandbox mode "off" or provider "none" the browser has no isolation.',
-    fix: 'Turn the sandbox on (sandbox.mode "all") or set browser.mode to "off".',
+    why: 'browser.mode "sandboxed" needs the bubblewrap sandbox: with sandbox mode "off", provider "none", or a docker/podman provider, that agent\'s browser refuses to start (it never runs on the host or in a container), so the setting does not do what it says.',
+    fix: 'Turn the sandbox on (sandbox.mode "all") with provider "auto" or "bwrap", or set browser.mode to "off".',
     run: (ctx) => {
       if (ctx.cfg().browser.mode === 'off') return;
-      return perAgent(ctx, (a) => a.sandbox?.mode === 'off' || a.sandbox?.provider === 'none'
-        ? at(ctx, ['browser', 'mode'], `browser.mode is "sandboxed" but agent "${a.id}" has sandbox ${a.sandbox?.mode === 'off' ? 'mode "off"' : 'provider "none"'}`) : undefined);
+      return perAgent(ctx, (a) => {
+        const p = a.sandbox?.provider;
+        const why = a.sandbox?.mode === 'off' ? 'mode "off"' : p === 'none' || p === 'docker' || p === 'podman' ? `provider "${p}"` : null;
+        return why ? at(ctx, ['browser', 'mode'], `browser.mode is "sandboxed" but agent "${a.id}" has sandbox ${why}`) : undefined;
+      });
     },
   },
   {
