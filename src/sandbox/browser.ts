@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { BwrapBackend, bwrapPlan, SETUP_TASKS, type MountInfo } from './bwrap.ts';
+import { BwrapBackend, bwrapPlan, SETUP_TASKS, type BwrapPlan } from './bwrap.ts';
 import { hostLayout } from './host-layout.ts';
 import { makePidsCgroup } from './cgroup.ts';
 import { sandboxEnv } from './env.ts';
@@ -26,7 +26,7 @@ export const CHROMIUM_INSTALL = 'install Debian\'s Chromium: "apt-get install ch
  * V8 reserves terabytes of address space it never uses and will not start under RLIMIT_AS.
  * Chromium runs a handful of processes with dozens of threads each, hence the larger counts.
  */
-export const BROWSER_LIMITS: Readonly<Limits> = Object.freeze({
+const BROWSER_LIMITS: Readonly<Limits> = Object.freeze({
   wallMs: 30 * 60_000,
   cpuSeconds: 10 * 60,
   memoryBytes: 1024 * 1024 * 1024,
@@ -36,6 +36,8 @@ export const BROWSER_LIMITS: Readonly<Limits> = Object.freeze({
   tmpBytes: 256 * 1024 * 1024,
 });
 
+/** Chromium not ready by then (the pipe answering): it is killed and the call refused. */
+const LAUNCH_TIMEOUT_MS = 30_000;
 /** The descriptor the launch script opens the seccomp filter on (0-4 are playwright's). */
 const SECCOMP_FD = 5;
 
@@ -45,7 +47,7 @@ const SECCOMP_FD = 5;
  * for loopback otherwise), so every request meets the egress rules. The profile is Chromium's
  * default under HOME, i.e. the sandbox's private /tmp (playwright refuses --user-data-dir).
  */
-export function chromiumArgs(): string[] {
+function chromiumArgs(): string[] {
   return [
     '--headless', '--no-sandbox', '--remote-debugging-pipe', '--no-startup-window',
     `--proxy-server=http://127.0.0.1:${RELAY_PORT}`, '--proxy-bypass-list=<-loopback>',
@@ -72,7 +74,6 @@ export interface BrowserLaunchOptions {
   backends?: Map<BackendName, SandboxBackend>;
   /** Tests: another Chromium binary (a missing one shows the install hint). */
   chromiumPath?: string;
-  timeoutMs?: number;
 }
 
 /** Why the browser cannot start with these settings, or null. Starts nothing. */
@@ -106,8 +107,8 @@ async function bwrapFor(settings: ResolvedSandbox, options: Pick<BrowserLaunchOp
   return backend.bwrapPath;
 }
 
-/** The plan a browser sandbox gets (also for `sandbox explain`-style listings and tests). */
-export function browserPlan(network: NetworkSpec, chromiumPath = CHROMIUM_PATH): { args: string[]; mounts: MountInfo[] } {
+/** The bwrap command line of a browser sandbox. */
+function browserPlan(network: NetworkSpec, chromiumPath = CHROMIUM_PATH): BwrapPlan {
   const spec: RunSpec = {
     argv: [chromiumPath, ...chromiumArgs()], cwd: '.', env: {}, workspace: '/', workspaceAccess: 'none',
     limits: BROWSER_LIMITS, network, signal: new AbortController().signal,
@@ -123,6 +124,7 @@ export function browserPlan(network: NetworkSpec, chromiumPath = CHROMIUM_PATH):
 export async function launchSandboxedBrowser(settings: ResolvedSandbox, options: BrowserLaunchOptions): Promise<SandboxedBrowser> {
   const bwrap = await bwrapFor(settings, options);
   const network: NetworkSpec = options.proxySocket ? { proxySocket: options.proxySocket } : 'none';
+  const { chromium } = await import('playwright-core');
   const layout = hostLayout();
   const plan = browserPlan(network, options.chromiumPath);
   const cgroup = makePidsCgroup(BROWSER_LIMITS.processes + SETUP_TASKS);
@@ -135,7 +137,6 @@ export async function launchSandboxedBrowser(settings: ResolvedSandbox, options:
     ...(cgroup ? [`echo $$ > ${shQuote(cgroup.procsFile)} || exit ${SETUP_FAILED}`] : []),
     `exec ${[bwrap, ...plan.args].map(shQuote).join(' ')}`,
   ].join('\n');
-  const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'hardshell-browser-'));
   const launcher = join(dir, 'launch');
   writeFileSync(launcher, `${script}\n`, { mode: 0o700 });
@@ -146,7 +147,7 @@ export async function launchSandboxedBrowser(settings: ResolvedSandbox, options:
       env: sandboxEnv({}, network),
       // The gateway handles its own signals; playwright kills the browser at process exit.
       handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: LAUNCH_TIMEOUT_MS,
     });
   } catch (err) {
     void cgroup?.release();

@@ -5,4 +5,4 @@ export { runCommand, networkFor, SandboxRefused, type CommandRequest, type Comma
 export { resolveSandbox, placement, MAIN_AGENT, type ResolvedSandbox, type SandboxSettingsInput, type Placement, type SandboxMode, type SandboxScope } from './settings.ts';
 export { selectBackend, backendStatus, backendsByName, type BackendStatus } from './select.ts';
 export { envNameProblem } from './env.ts';
-export { launchSandboxedBrowser, browserUnavailable, CHROMIUM_INSTALL, type SandboxedBrowser, type BrowserLaunchOptions } from './browser.ts';
+export { launchSandboxedBrowser, browserUnavailable, type SandboxedBrowser, type BrowserLaunchOptions } from './browser.ts';
