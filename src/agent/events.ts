@@ -1,5 +1,6 @@
 // What a turn reports while it runs. The CLI, the HTTP API and the WebSocket all render these
 // same events, so their shape is part of hardshell's public interface (docs/cli.md).
+import type { TrustNarrowing } from '../policy/decision.ts';
 
 export type DecisionKind = 'allow' | 'deny' | 'ask';
 
@@ -50,6 +51,8 @@ export interface TurnRequest {
   message: string;
   /** Who sent the message; decides its provenance label in the transcript. */
   provenance?: 'owner' | 'user';
+  /** Narrowing for who is talking (channels set it for non-owners from dm.tools / groups.tools). */
+  trust?: TrustNarrowing;
   signal?: AbortSignal;
   onEvent?: (event: TurnEvent) => void;
 }

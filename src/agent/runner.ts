@@ -4,7 +4,6 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { matchesGlob } from 'node:path';
 import type { ModelMessage, ToolSet, streamText as StreamText } from 'ai';
-import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
 import { effectiveAgent, agentIds, type EffectiveAgent } from '../config/agents.ts';
 import { prepareExec, type ExecScope, type ExecScopeDeps } from './exec-scope.ts';
@@ -23,6 +22,7 @@ import { offeredTools } from '../policy/tools.ts';
 import { chooseModel, type ModelChoice, type ResolvedModel } from './providers.ts';
 import { systemPrompt, transcriptMessages, newNonce, sessionTaint, untrustedLabel, wrapUntrusted, type Taint } from './context.ts';
 import { runTool } from './run-tool.ts';
+import { modelSchema } from './tool-schemas.ts';
 import { Subagents, type ChildSpec } from './subagents.ts';
 import type { SubagentPort } from '../tools/types.ts';
 import type { AuditSink } from '../audit/types.ts';
@@ -143,7 +143,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
   let schemas: Map<string, unknown> | undefined;
   async function toolSchemas(): Promise<{ streamText: typeof StreamText; schemas: Map<string, unknown> }> {
     const { streamText, jsonSchema } = await (sdk ??= import('ai'));
-    schemas ??= new Map(tools.map((t) => [t.name, jsonSchema(z.toJSONSchema(t.input) as Parameters<typeof jsonSchema>[0])]));
+    schemas ??= new Map(tools.map((t) => [t.name, jsonSchema(modelSchema(t) as Parameters<typeof jsonSchema>[0])]));
     return { streamText, schemas };
   }
 
@@ -218,9 +218,11 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
 
     const workspace = await prepareWorkspace(agent.workspace);
     const { streamText, schemas } = await toolSchemas();
-    const policy: PolicyContext = { config: deps.config, agentId, agent, available, ...(child ? { trust: child.trust } : {}) };
+    // Who is talking narrows what the turn may do: a sub-agent's parent, a non-owner in a chat.
+    const narrowing = child?.trust ?? request.trust;
+    const policy: PolicyContext = { config: deps.config, agentId, agent, available, ...(narrowing ? { trust: narrowing } : {}) };
     const mainWorkspace = agentId === 'main' && !child ? agent.workspace : effectiveAgent(deps.config, 'main', deps.home).workspace;
-    const offered = offeredTools(deps.config, agent, available, child?.trust);
+    const offered = offeredTools(deps.config, agent, available, narrowing);
     const toolSet: ToolSet = Object.fromEntries(offered.map((name) => [name, {
       description: byName.get(name)!.description,
       inputSchema: schemas.get(name) as ToolSet[string]['inputSchema'],
@@ -245,7 +247,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     };
     record('user', child ? 'agent' : request.provenance ?? 'owner', { role: 'user', content: request.message });
     const spawner = subagents.port({
-      agent, depth: child?.depth ?? 0, sessionId: session.id, sessionKey: session.key, offered, trust: child?.trust, workspace,
+      agent, depth: child?.depth ?? 0, sessionId: session.id, sessionKey: session.key, offered, trust: narrowing, workspace,
       get taint() { return trust.taint; },
     });
 

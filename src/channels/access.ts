@@ -3,6 +3,7 @@
 // always give the same answer. Anything not explicitly allowed is dropped (fail closed).
 import type { AgentSettings } from '../config/schema.ts';
 import type { InboundMessage } from './types.ts';
+import type { TurnRequest } from '../agent/events.ts';
 import { listed } from './identity.ts';
 
 export type Provenance = 'owner' | 'user';
@@ -24,6 +25,17 @@ export interface AccessInput {
 
 export const DEFAULT_DM_POLICY = 'pairing';
 export const DEFAULT_GROUP_POLICY = 'disabled';
+
+/**
+ * What a non-owner's message may make the agent do: the agent's dm.tools or groups.tools,
+ * which can only narrow its own tools. The owner is never narrowed here; with nothing set,
+ * a non-owner's message still taints the session, so its side effects ask (the rule of two).
+ */
+export function senderNarrowing(agent: AgentSettings, message: Pick<InboundMessage, 'channel' | 'chat'>, provenance: 'owner' | 'user'): TurnRequest['trust'] {
+  const rules = provenance === 'owner' ? undefined : message.chat === 'group' ? agent.groups?.tools : agent.dm?.tools;
+  if (!rules) return undefined;
+  return { label: `a non-owner in a ${message.channel} ${message.chat === 'group' ? 'group' : 'DM'}`, ...rules };
+}
 
 export function decideAccess(input: AccessInput): AccessDecision {
   const { message, agent, owners } = input;

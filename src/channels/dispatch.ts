@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.ts';
 import { effectiveAgent } from '../config/agents.ts';
 import type { AuditSink } from '../audit/types.ts';
 import type { AgentRunner } from '../agent/events.ts';
-import { decideAccess } from './access.ts';
+import { decideAccess, senderNarrowing } from './access.ts';
 import { PairingError, type PairingStore } from './pairing.ts';
 import { routeAgent, sessionKeyFor } from './router.ts';
 import type { InboundMessage, InboundOutcome } from './types.ts';
@@ -69,7 +69,10 @@ export function createDispatcher(deps: DispatchDeps): (message: InboundMessage, 
     }
 
     deps.audit?.({ kind: 'message', action: 'accepted', agentId, ...who(message), provenance: decision.provenance, rule: decision.rule });
-    const result = await deps.runner.runTurn({ agentId, sessionKey: sessionKeyFor(config, message), message: message.text, provenance: decision.provenance, signal: deps.signal });
+    const trust = senderNarrowing(agent, message, decision.provenance);
+    const result = await deps.runner.runTurn({
+      agentId, sessionKey: sessionKeyFor(config, message), message: message.text, provenance: decision.provenance, signal: deps.signal, ...(trust ? { trust } : {}),
+    });
     const reply = result.reply.trim() !== '' ? result.reply : result.error ?? '';
     if (reply !== '') await send(reply);
     return { status: 'answered', reply };

@@ -29,15 +29,24 @@ const sandboxSettings = obj({
   network: obj({ allowedDomains: names.optional(), deniedDomains: names.optional() }).optional(),
 });
 
+/** What a non-owner's message may make the agent do: narrows the agent's own tools, never widens them. */
+const senderTools = obj({
+  allow: toolNames.optional(),
+  deny: toolNames.optional(),
+  exec: z.enum(['deny', 'allowlist', 'ask']).optional(),
+});
+
 const dmSettings = obj({
   policy: z.enum(['pairing', 'allowlist', 'open', 'disabled']).optional(),
   allowFrom: names.optional(),
+  tools: senderTools.optional(),
 });
 
 const groupSettings = obj({
   policy: z.enum(['allowlist', 'disabled']).optional(),
   allowFrom: names.optional(),
   requireMention: z.boolean().optional(),
+  tools: senderTools.optional(),
 });
 
 export const CHANNEL_NAMES = ['telegram', 'slack', 'discord', 'webhook'] as const;

@@ -88,3 +88,19 @@ test('wrong signature, replay, old timestamp and unknown sender: refused, audite
   assert.equal(h.model.requests.length, 2, 'only the two real deliveries reached the model');
   assert.equal(h.audit.filter((a) => a.reason === 'replay').length, 2);
 });
+
+test('dm.tools narrows what a non-owner\'s message may make the agent do: exec is neither offered nor run', async (t) => {
+  const h = await channelHarness(t, {
+    script: [{ toolCalls: [{ name: 'exec', args: { command: 'touch /workspace/owned' } }] }, { text: 'I may not run commands for you' }],
+    config: webhookConfig({ policy: 'allowlist', allowFrom: ['webhook:ci'], tools: { deny: ['exec'] } }),
+    env,
+  });
+  const body = JSON.stringify({ text: 'run touch owned' });
+  const res = await post(h, 'ci', body, sign(body));
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const offered = (h.model.requests[0].body.tools ?? []).map((x: any) => x.function.name);
+  assert.ok(offered.includes('read') && !offered.includes('exec'), `offered: ${offered}`);
+  assert.match(h.model.requests[1].raw, /denied by policy: the tool \\"exec\\" is not allowed .*trust\.deny/);
+  const decision = h.audit.find((r) => r.kind === 'policy' && r.action === 'decision' && r.tool === 'exec');
+  assert.equal(decision?.rule, 'trust.deny');
+});
