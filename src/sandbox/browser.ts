@@ -54,7 +54,7 @@ function chromiumArgs(): string[] {
     '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
     // Nothing of its own on the network: no updates, sync, metrics, field trials or prefetching.
     '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps',
-    '--disable-extensions', '--disable-field-trial-config', '--disable-breakpad', '--metrics-recording-only',
+    '--disable-extensions', '--disable-component-extensions-with-background-pages', '--disable-field-trial-config', '--disable-breakpad', '--metrics-recording-only',
     '--disable-client-side-phishing-detection', '--safebrowsing-disable-auto-update', '--disable-domain-reliability',
     '--no-first-run', '--no-default-browser-check', '--no-service-autorun', '--password-store=basic', '--use-mock-keychain',
     '--disable-features=OptimizationHints,OptimizationGuideModelDownloading,OptimizationHintsFetching,MediaRouter,HttpsUpgrades,NetworkTimeServiceQuerying,AvoidCorsURLLoaderRestartOnRedirect,AutofillServerCommunication,CertificateTransparencyComponentUpdater,Translate',

@@ -26,7 +26,7 @@ import { resolveSandbox } from '../../src/sandbox/settings.ts';
 import { BwrapBackend } from '../../src/sandbox/bwrap.ts';
 import { CHROMIUM_PATH } from '../../src/sandbox/browser.ts';
 import type { BackendName, SandboxBackend } from '../../src/sandbox/types.ts';
-import { makePublicHost, netnsUnavailable, type PublicHost } from '../egress/netns.ts';
+import { makeCert, makePublicHost, netnsUnavailable, type PublicHost, type TestCert } from '../egress/netns.ts';
 import { startModelServer } from '../fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig } from '../fixtures/home.ts';
 import { configSchema } from '../../src/config/schema.ts';
@@ -72,6 +72,7 @@ function chromiumDescendants(): number[] {
 
 describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
   let pub: PublicHost;
+  let cert: TestCert;
   let home: string;
   let loopback: net.Server;
   let loopPort = 0;
@@ -103,7 +104,8 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
     await new Promise<void>((resolve) => loopback.listen(0, '127.0.0.1', resolve));
     loopPort = (loopback.address() as AddressInfo).port;
     pub = await makePublicHost();
-    await pub.startUpstream({ http: [80] });
+    cert = await makeCert(['docs.example.com']);
+    await pub.startUpstream({ http: [80], https: [443], cert: cert.cert, key: cert.key });
     home = await mkdtemp(join(tmpdir(), 'hardshell-browser-test-'));
     sessions = new BrowserSessions({
       home,
@@ -122,6 +124,7 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
   after(async () => {
     await sessions?.closeAll();
     await pub?.cleanup();
+    await cert?.cleanup();
     loopback?.close();
     if (home) await rm(home, { recursive: true, force: true });
   });
@@ -213,6 +216,19 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
       assert.ok(denied(from).some((e) => e.via === 'browser' && e.host === host), 'the gateway saw the redirect hop');
     }
     assert.equal(loopConnections, 0);
+  });
+
+  test('https goes through a CONNECT tunnel to the allowed host; TLS is end to end (a certificate Chromium does not trust is refused by Chromium)', async () => {
+    const ctx = ctxFor('s-https');
+    const from = audit.length;
+    const logFrom = pub.log.length;
+    const r = await call({ action: 'navigate', url: 'https://docs.example.com/' }, ctx);
+    assert.equal(r.ok, false, r.output);
+    assert.match(r.output, /ERR_CERT_AUTHORITY_INVALID/);
+    const allowed = audit.slice(from).find((e) => e.decision === 'allow' && e.via === 'proxy' && e.host === 'docs.example.com');
+    assert.equal(allowed?.port, 443);
+    assert.ok(pub.log.slice(logFrom).some((e) => e.event === 'connection' && e.port === 443), 'the tunnel reached the host');
+    await ctx.browser!.close();
   });
 
   test('an allowed name that resolves to 127.0.0.1 is refused by the proxy (DNS rules)', async () => {
