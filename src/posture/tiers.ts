@@ -35,7 +35,7 @@ export const REQUIREMENTS: Requirement[] = [
   { tier: 'standard', label: 'SSH key authentication only', none: ['host.ssh.password_auth', 'host.ssh.root_login', 'host.ssh.empty_passwords'] },
   { tier: 'standard', label: 'Backups exist and are private', none: ['backups'] },
   { tier: 'standard', label: 'Keys rotated every 90 days', none: ['auth.token.stale', 'auth.token.env_stale'], config: maxAge(90) },
-  { tier: 'standard', label: 'Untrusted input cannot trigger side effects unchecked', none: ['tools.injection.off'] },
+  { tier: 'standard', label: 'Untrusted input cannot trigger side effects unchecked', none: ['tools.injection.off', 'tools.injection.trusted_files_wildcard'] },
   { tier: 'standard', label: 'Rate limiting on', none: ['network.rate_limit.disabled', 'network.rate_limit.very_high'] },
   { tier: 'defence-in-depth', label: 'Every agent sandboxed, including the main one', none: ['sandbox.mode.non_main'] },
   { tier: 'defence-in-depth', label: 'Every shell command needs a person or an allowlist', none: ['tools.exec.auto', 'tools.elevated.nonempty'] },

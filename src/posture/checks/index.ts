@@ -6,6 +6,7 @@ import { authChecks } from './auth.ts';
 import { networkChecks } from './network.ts';
 import { channelChecks } from './channels.ts';
 import { toolChecks } from './tools.ts';
+import { delegationChecks } from './delegation.ts';
 import { sandboxChecks } from './sandbox.ts';
 import { egressChecks } from './egress.ts';
 import { secretChecks } from './secrets.ts';
@@ -17,7 +18,7 @@ import { deployChecks } from './deploy.ts';
 import { hostChecks } from './host.ts';
 
 export const allChecks: Check[] = [
-  ...configChecks, ...gatewayChecks, ...authChecks, ...networkChecks, ...channelChecks, ...toolChecks,
+  ...configChecks, ...gatewayChecks, ...authChecks, ...networkChecks, ...channelChecks, ...toolChecks, ...delegationChecks,
   ...sandboxChecks, ...egressChecks, ...secretChecks, ...fsChecks, ...loggingChecks, ...memoryChecks,
   ...skillChecks, ...browserChecks, ...budgetChecks, ...backupChecks, ...deployChecks, ...hostChecks,
 ];

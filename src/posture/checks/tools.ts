@@ -1,4 +1,5 @@
 // Tools and exec: what the model can run, where, and with whose approval.
+import { matchesGlob } from 'node:path';
 import type { Check, FindingDraft } from '../types.ts';
 import type { AuditContext } from '../context.ts';
 import type { EffectiveAgent } from '../../config/agents.ts';
@@ -26,6 +27,16 @@ const execPath: Array<string | number> = ['tools', 'exec'];
 
 const INTERPRETERS = ['sh', 'bash', 'zsh', 'dash', 'ksh', 'fish', 'python', 'python3', 'python2', 'node', 'deno', 'bun', 'perl', 'ruby', 'php', 'lua', 'env', 'xargs', 'sudo', 'su', 'doas', 'eval', 'exec', 'awk', 'gawk', 'find', 'docker', 'podman', 'kubectl', 'ssh', 'nohup', 'timeout', 'nice', 'busybox', 'make', 'npx', 'npm'];
 const NETWORK_TOOLS = ['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'scp', 'sftp', 'rsync', 'ftp', 'telnet', 'ssh'];
+
+/**
+ * A trustedFiles pattern that matches file names nobody chose, at the top or deep down, vouches
+ * for every file there: "*" and "**" do, "notes/**" and "*.md" do not. Read as the runner reads
+ * it: relative to the workspace, without a leading "./" or a trailing "/".
+ */
+function matchesAnyName(pattern: string): boolean {
+  const p = pattern.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return ['zq9x', 'zq9x.zq9x', 'zq9x/zq9x/zq9x.zq9x'].some((name) => matchesGlob(name, p));
+}
 
 const base = (cmd: string) => cmd.trim().split(/\s+/)[0].split('/').pop()!.toLowerCase();
 
@@ -153,6 +164,25 @@ export const toolChecks: Check[] = [
       if (ctx.cfg().security.injection.mode === 'off') {
         return at(ctx, ['security', 'injection', 'mode'], 'security.injection.mode is "off"', { action: { kind: 'config-set', file: ctx.paths.config, keyPath: ['security', 'injection', 'mode'], value: 'ask' } });
       }
+    },
+  },
+  {
+    id: 'tools.injection.trusted_files_wildcard', family: F, severity: 'high',
+    title: 'Every workspace file counts as the owner\'s own words',
+    why: 'trustedFiles names the files whose text is the owner\'s, not untrusted content. A pattern that matches any file name ("*", "**") vouches for downloaded pages, mail and whatever a tool wrote too, so their hidden instructions can trigger side effects without a person (the rule of two stops seeing them).',
+    fix: 'List only the files and folders you write yourself, e.g. trustedFiles: ["notes/**", "TODO.md"].',
+    run: (ctx) => perAgent(ctx, (a) => {
+      const broad = (a.trustedFiles ?? []).filter(matchesAnyName);
+      return broad.length > 0 ? at(ctx, agentPath(ctx, a, 'trustedFiles'), `agent "${a.id}": trustedFiles ${JSON.stringify(broad)} ${broad.length === 1 ? 'matches' : 'match'} any file name`) : undefined;
+    }),
+  },
+  {
+    id: 'tools.injection.deny', family: F, severity: 'info',
+    title: 'Side effects after untrusted content are refused, not asked',
+    why: 'Safe (the strict preset): with security.injection.mode "deny", once a session holds a web page, a mail or a file nobody vouched for, writes, commands and messages are refused without asking; listed so that the refusals are not a surprise.',
+    fix: 'Set security.injection.mode to "ask" to be asked instead.',
+    run: (ctx) => {
+      if (ctx.cfg().security.injection.mode === 'deny') return at(ctx, ['security', 'injection', 'mode'], 'security.injection.mode is "deny"');
     },
   },
   {
