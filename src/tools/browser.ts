@@ -84,9 +84,11 @@ async function act(args: Args, port: BrowserPort, ctx: ToolContext) {
 
 /** Waits for a playwright step, turning its failures (and the turn's cancel) into sentences. */
 async function settle<T>(ctx: ToolContext, step: Promise<T>, what: string): Promise<T> {
+  let onAbort = () => {};
   const cancelled = new Promise<never>((_, reject) => {
-    if (ctx.signal.aborted) reject(new ToolError('browser: the call was cancelled'));
-    ctx.signal.addEventListener('abort', () => reject(new ToolError('browser: the call was cancelled')), { once: true });
+    onAbort = () => reject(new ToolError('browser: the call was cancelled'));
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([step, cancelled]);
@@ -98,6 +100,10 @@ async function settle<T>(ctx: ToolContext, step: Promise<T>, what: string): Prom
       throw new ToolError(`browser refused: the egress proxy refused ${what} (not on browser.allowedDomains, blocked, or a private address); see the audit log`);
     }
     throw new ToolError(`browser failed: ${message.replace(/^\w+\.\w+: /, '')}`);
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    // A step abandoned on cancel may still fail later: that must not become an unhandled rejection.
+    step.catch(() => {});
   }
 }
 
