@@ -202,3 +202,32 @@ test('a provider key that names a missing secret stops the turn with the variabl
   assert.match(out.error, /HARDSHELL_SECRET_MODEL_KEY/);
   assert.equal(model.requests.length, 0);
 });
+
+test('the turn stops at its wall-clock limit when the model never answers', async (t) => {
+  const { home } = await setup(t, [{ hang: true }], { agents: { defaults: { turnTimeoutMs: 1000 } } });
+  const res = await agentJson(home, 'hi');
+  assert.equal(res.code, 1);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.stopReason, 'timeout');
+  assert.match(out.error, /turnTimeoutMs/);
+  assert.doesNotMatch(res.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('sessions list and show --json print the documented shapes (docs/cli.md)', async (t) => {
+  const { home } = await setup(t, [{ toolCalls: [{ name: 'read', args: { path: 'n.txt' } }] }, { text: 'read it' }], {}, { 'n.txt': 'note\n' });
+  const turn = JSON.parse((await agentJson(home, 'read n.txt', ['--session', 'doc'])).stdout);
+  const list = await runCli(['sessions', 'list', '--json'], home.env);
+  assert.equal(list.code, 0, list.stderr);
+  const { sessions } = JSON.parse(list.stdout);
+  assert.deepEqual(Object.keys(sessions[0]).sort(), ['agentId', 'createdAt', 'id', 'key', 'updatedAt']);
+  assert.equal(sessions[0].id, turn.sessionId);
+  const show = await runCli(['sessions', 'show', 'doc', '--json'], home.env);
+  assert.equal(show.code, 0, show.stderr);
+  const shown = JSON.parse(show.stdout);
+  assert.equal(shown.session.id, turn.sessionId);
+  assert.deepEqual(Object.keys(shown.items[0]).sort(), ['content', 'createdAt', 'provenance', 'role', 'seq', 'source']);
+  assert.deepEqual(shown.items.map((i: any) => [i.provenance, i.source]), [['owner', null], ['agent', null], ['tool', 'file:n.txt'], ['agent', null]]);
+  const missing = await runCli(['sessions', 'show', 'nope'], home.env);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no session "nope"; run "hardshell sessions list"/);
+});
