@@ -49,7 +49,7 @@ const EXPECT: Record<string, { raise: string[]; not: string[] }> = {
   '18-dm-whitelist.json5': { raise: [], not: ['channels.dm.open', 'channels.dm.wildcard', 'channels.dm.empty_allowlist'] },
   '19-secrets-openclaw-prefix.json5': { raise: [], not: ['secrets.prefix.empty'] },
   '20-skill-permissions.json5': { raise: [], not: ['skills.permissions.network_and_write', 'skills.permissions.network', 'skills.permissions.write'] },
-  '21-browser-domains.json5': { raise: [], not: ['browser.domains.wildcard', 'browser.domains.internal', 'browser.no_sandbox', 'browser.no_domains'] },
+  '21-browser-domains.json5': { raise: [], not: ['browser.domains.wildcard', 'browser.domains.internal', 'browser.no_sandbox', 'browser.no_domains', 'browser.domains.invalid', 'browser.block_patterns.invalid', 'browser.block_patterns.none'] },
   '22-logging.json5': { raise: [], not: ['logging.level.debug', 'logging.retention.short', 'logging.retention.long'] },
   // Empty DM whitelist = nobody (fine, info); sandboxed browser with no domains = no browsing (info);
   // non-main leaves the main agent unsandboxed, but it has no exec, so nothing runs on the host.

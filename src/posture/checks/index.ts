@@ -14,11 +14,12 @@ import { fsChecks } from './fs.ts';
 import { loggingChecks } from './logging.ts';
 import { memoryChecks } from './memory.ts';
 import { backupChecks, browserChecks, budgetChecks, skillChecks } from './extras.ts';
+import { browserRuleChecks } from './browser-rules.ts';
 import { deployChecks } from './deploy.ts';
 import { hostChecks } from './host.ts';
 
 export const allChecks: Check[] = [
   ...configChecks, ...gatewayChecks, ...authChecks, ...networkChecks, ...channelChecks, ...toolChecks, ...delegationChecks,
   ...sandboxChecks, ...egressChecks, ...secretChecks, ...fsChecks, ...loggingChecks, ...memoryChecks,
-  ...skillChecks, ...browserChecks, ...budgetChecks, ...backupChecks, ...deployChecks, ...hostChecks,
+  ...skillChecks, ...browserChecks, ...browserRuleChecks, ...budgetChecks, ...backupChecks, ...deployChecks, ...hostChecks,
 ];
