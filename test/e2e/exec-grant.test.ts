@@ -88,4 +88,9 @@ test('a granted secret is used by the command, never shown to the model, and can
   const hex = Buffer.from(SECRET).toString('hex');
   for (const form of [SECRET, b64.slice(0, 20), hex.slice(0, 24)]) assert.ok(!shown.includes(form), `the model saw ${form}`);
   assert.match(shown, /REDACTED/);
+  // Nor the reply or the audit trail; and every use of the grant is an audit event of its own
+  // (a command that does not name $STRIPE_KEY, like the /proc/self/environ one, is not given it).
+  assert.ok(!result.reply.includes(SECRET), 'the reply holds the secret');
+  assert.ok(!JSON.stringify(audit).includes(SECRET), 'an audit event holds the secret');
+  assert.equal(audit.filter((r) => r.kind === 'sandbox' && r.action === 'secret_grant').length, commands.filter((c) => c.includes('$STRIPE_KEY')).length, 'each exec that names the secret is audited as a grant use');
 });
