@@ -63,8 +63,7 @@ export class Alerts {
     w.count += n;
     if (w.fired || w.count < t.limit) return false;
     w.fired = true;
-    const minutes = Math.round(t.windowMs / 60_000);
-    const msg = `alert: ${w.count} ${DESCRIBE[counter]} in ${minutes} minutes (threshold ${t.limit})`;
+    const msg = `alert: ${DESCRIBE[counter]}: ${w.count} in the last ${describeWindow(t.windowMs)} (threshold ${t.limit})`;
     this.deps.log({ level: 'warn', msg, alert: counter, count: w.count, limit: t.limit, windowMs: t.windowMs });
     this.deps.audit?.({ kind: 'alert', action: 'threshold_crossed', counter, count: w.count, limit: t.limit, windowMs: t.windowMs });
     this.notify?.(`hardshell ${msg}`).catch((err: unknown) => {
@@ -89,4 +88,11 @@ export class Alerts {
       if (record.kind !== 'alert') this.observe(record);
     };
   }
+}
+
+/** A window as a person says it: "minute", "10 minutes", "hour", "24 hours". */
+function describeWindow(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const [n, unit] = minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
+  return n === 1 ? unit : `${n} ${unit}s`;
 }

@@ -79,7 +79,7 @@ test('alerts: one warning and one audit event per window when a counter crosses 
   for (let i = 0; i < 5; i++) sink({ kind: 'auth', action: 'auth_failed', reason: 'invalid' });
   assert.equal(logs.length, 1);
   assert.equal(logs[0].level, 'warn');
-  assert.match(String(logs[0].msg), /alert: 3 failed authentication attempts in 1 minutes/);
+  assert.match(String(logs[0].msg), /alert: failed authentication attempts: 3 in the last minute \(threshold 3\)/);
   assert.deepEqual(audit.map((r) => [r.kind, r.action, r.counter]), [['alert', 'threshold_crossed', 'auth_failures']]);
   now = 61_000;
   for (let i = 0; i < 3; i++) sink({ kind: 'auth', action: 'auth_failed' });
@@ -104,7 +104,7 @@ test('alerts: the first turn stopped by a budget in a day tells the owners once,
   for (let i = 0; i < 3; i++) sink({ kind: 'policy', action: 'budget_reached', agentId: 'main', reason: 'daily tokens' });
   await new Promise((go) => setImmediate(go));
   assert.deepEqual(audit.map((r) => r.counter), ['budgets']);
-  assert.deepEqual(sent, ['hardshell alert: 1 turns stopped by a budget (agents.*.budgets) in 1440 minutes (threshold 1)']);
+  assert.deepEqual(sent, ['hardshell alert: turns stopped by a budget (agents.*.budgets): 1 in the last 24 hours (threshold 1)']);
   now = 25 * 60 * 60_000;
   sink({ kind: 'policy', action: 'budget_reached', agentId: 'main' });
   await new Promise((go) => setImmediate(go));
