@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { resolveHome, statePaths } from '../config/paths.ts';
 import { migrations } from '../store/migrations.ts';
-import { backendStatus } from '../sandbox/index.ts';
+import { backendStatus, browserUnavailable, resolveSandbox, MAIN_AGENT } from '../sandbox/index.ts';
 import { probe } from '../egress/fetch.ts';
 import { resolveSecretRefs } from '../secrets/refs.ts';
 import { buildContext } from './context.ts';
@@ -58,6 +58,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorItem[]>
 
   add(checkStore(paths.store));
   add(await checkSandbox(loaded));
+  if (loaded?.config.browser.mode === 'sandboxed') add(await checkBrowser(loaded));
   for (const item of await checkProvider(loaded, env, opts)) add(item);
   add(checkDisk(home));
   return items;
@@ -97,6 +98,14 @@ async function checkSandbox(loaded: LoadedConfig | null): Promise<DoctorItem> {
   if (usable.length > 0) return { id: 'sandbox.backend', status: 'ok', title: 'Sandbox', detail: `provider "${provider}": ${usable[0].name} started a sandbox (live test); ${summary}` };
   const wanted = status.find((s) => s.name === provider) ?? status.find((s) => s.name === 'bwrap');
   return { id: 'sandbox.backend', status: 'fail', title: 'Sandbox', detail: `provider "${provider}" cannot start a sandbox here: ${summary}`, fix: wanted?.install ?? 'Install bubblewrap (apt-get install bubblewrap).' };
+}
+
+/** Whether the browser tool can start for the main agent (it checks; it starts nothing). */
+async function checkBrowser(loaded: LoadedConfig): Promise<DoctorItem> {
+  const why = await browserUnavailable(resolveSandbox(MAIN_AGENT, loaded.config.agents.defaults.sandbox));
+  return why
+    ? { id: 'browser.starts', status: 'fail', title: 'Browser', detail: why, fix: 'Install what it names, or set browser.mode to "off".' }
+    : { id: 'browser.starts', status: 'ok', title: 'Browser', detail: 'browser.mode is "sandboxed": Chromium and the bwrap sandbox are here' };
 }
 
 async function checkProvider(loaded: LoadedConfig | null, env: NodeJS.ProcessEnv, opts: DoctorOptions): Promise<DoctorItem[]> {

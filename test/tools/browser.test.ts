@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ import { Sessions } from '../../src/sessions/store.ts';
 import { UsageLedger } from '../../src/sessions/usage.ts';
 import { MemoryLedger } from '../../src/sessions/memory.ts';
 import { createAgentRunner } from '../../src/agent/runner.ts';
+import { runDoctor } from '../../src/posture/doctor.ts';
 import { bwrapMissing } from '../sandbox/helpers.ts';
 
 const SEEDS = join(import.meta.dirname, '../fixtures/seed-configs');
@@ -343,6 +344,16 @@ describe('browser tool: seeds, mode off, and no sandbox', { skip: missing ?? fal
     assert.equal(r.ok, false);
     assert.match(r.output, /docs\.example\.com is not in browser\.allowedDomains \(the list is empty, so no host may be reached\)/);
     assert.equal(await sessions.close('seeds'), false, 'nothing was started');
+  });
+
+  test('doctor says whether the browser can start, once browser.mode is "sandboxed"', async (t) => {
+    const h = await makeHome();
+    t.after(h.cleanup);
+    const browserItem = async () => (await runDoctor({ env: h.env, offline: true })).find((i) => i.id === 'browser.starts');
+    assert.equal(await browserItem(), undefined, 'nothing to say while the browser is off');
+    writeFileSync(join(h.home, 'hardshell.json'), readFileSync(join(SEEDS, '21-browser-domains.json5')), { mode: 0o600 });
+    const item = await browserItem();
+    assert.equal(item?.status, 'ok', item?.detail);
   });
 
   test('no sandbox backend, a sandbox that is off, or no Chromium: refused with what to do, nothing started', async () => {
