@@ -237,3 +237,25 @@ export function parseSse(text: string): SseMessage {
 export function chatBody(message: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ model: 'hardshell', messages: [{ role: 'user', content: message }], ...extra });
 }
+
+/**
+ * Calls `path` one request after another until one is not a 200, and says how many were served
+ * and how long that took. The limiter is a token bucket that refills capacity/window all the
+ * time, so on a busy machine a few more than the capacity get through: each test bounds the
+ * count by the capacity plus what the elapsed time refilled, rather than assume the requests
+ * took no time at all.
+ */
+export async function untilLimited(gw: TestGateway, path: string, init: RequestInit & { token?: string | null } = {}, max = 1000): Promise<{ served: number; elapsedMs: number; res: TestResponse }> {
+  const started = performance.now();
+  for (let served = 0; served < max; served++) {
+    const res = await gw.call(path, init);
+    if (res.status !== 200) return { served, elapsedMs: performance.now() - started, res };
+    await res.arrayBuffer();
+  }
+  throw new Error(`${max} requests to ${path} were all served: no limit applied`);
+}
+
+/** At most capacity + what `elapsedMs` refilled at capacity/windowMs (and one for the rounding). */
+export function withinBucket(served: number, elapsedMs: number, capacity: number, windowMs: number): boolean {
+  return served >= capacity && served <= capacity + Math.ceil((elapsedMs * capacity) / windowMs) + 1;
+}

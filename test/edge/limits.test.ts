@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startTestGateway } from './helpers.ts';
+import { startTestGateway, untilLimited, withinBucket } from './helpers.ts';
 import { makeHome } from '../fixtures/home.ts';
 import { listBans, liftBan, banDuration } from '../../src/edge/bans.ts';
 import { openStore } from '../../src/store/db.ts';
@@ -15,11 +15,8 @@ const seed = (name: string) => JSON5.parse(readFileSync(new URL(`../fixtures/see
 
 test('seed 07: 60 requests per 60 000 ms per client; the 61st gets 429 with Retry-After', async (t) => {
   const gw = await startTestGateway(t, seed('07-rate-limit.json5'));
-  for (let i = 1; i <= 60; i++) {
-    const res = await gw.call('/v1/sessions');
-    assert.equal(res.status, 200, `request ${i}`);
-  }
-  const res = await gw.call('/v1/sessions');
+  const { served, elapsedMs, res } = await untilLimited(gw, '/v1/sessions');
+  assert.ok(withinBucket(served, elapsedMs, 60, 60_000), `${served} served in ${elapsedMs.toFixed(0)} ms`);
   assert.equal(res.status, 429);
   const retry = Number(res.headers.get('retry-after'));
   assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
@@ -30,10 +27,9 @@ test('seed 07: 60 requests per 60 000 ms per client; the 61st gets 429 with Retr
 
 test('the default is 10 requests a second per client', async (t) => {
   const gw = await startTestGateway(t, { security: { rateLimit: { requests: 10, window: 1000 } } });
-  const statuses = [];
-  for (let i = 0; i < 12; i++) statuses.push((await gw.call('/healthz', { token: null })).status);
-  assert.deepEqual(statuses.slice(0, 10), Array(10).fill(200));
-  assert.ok(statuses.slice(10).every((s) => s === 429), statuses.join(','));
+  const { served, elapsedMs, res } = await untilLimited(gw, '/healthz', { token: null });
+  assert.ok(withinBucket(served, elapsedMs, 10, 1000), `${served} served in ${elapsedMs.toFixed(0)} ms`);
+  assert.equal(res.status, 429);
 });
 
 test('a token has its own limit, wherever its requests come from', async (t) => {
