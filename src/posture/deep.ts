@@ -1,6 +1,6 @@
 // `security audit --deep`: asks the running gateway (on this machine, through egress's probe)
 // whether what the config promises holds on the wire: auth enforced, /healthz saying nothing.
-import { probe } from '../egress/fetch.ts';
+import { probeText } from '../egress/fetch.ts';
 import type { AuditContext } from './context.ts';
 import type { Check, Finding } from './types.ts';
 
@@ -37,23 +37,29 @@ function finding(id: string, message: string, file?: string): Finding {
 
 export async function runDeepChecks(ctx: AuditContext, timeoutMs = 2000): Promise<Finding[]> {
   const config = ctx.cfg();
-  const scheme = config.gateway.tls.enabled ? 'https' : 'http';
+  const tls = config.gateway.tls.enabled;
+  const scheme = tls ? 'https' : 'http';
   const host = ['0.0.0.0', '::', '[::]'].includes(config.gateway.bind) ? '127.0.0.1' : config.gateway.bind;
   const base = `${scheme}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.gateway.port}`;
-  const health = await probe(`${base}/healthz`, timeoutMs);
-  if (!health) return [finding('gateway.deep.not_running', `nothing answered at ${base}/healthz`)];
+  // Over TLS the gateway's own certificate is trusted for these requests (it is often
+  // self-signed); without it a running gateway would look like none at all.
+  const ca = tls && config.gateway.tls.cert ? ctx.read(config.gateway.tls.cert) ?? undefined : undefined;
+  const health = await probeText(`${base}/healthz`, timeoutMs, { ca });
+  if (!health) {
+    const why = tls && !ca ? ` (and its certificate gateway.tls.cert could not be read, so an HTTPS answer could not be checked)` : '';
+    return [finding('gateway.deep.not_running', `nothing answered at ${base}/healthz${why}`)];
+  }
   const out: Finding[] = [];
-  const body = await health.text().catch(() => '');
+  const body = health.body;
   let parsed: unknown = null;
   try { parsed = JSON.parse(body); } catch { /* not JSON: say so below */ }
   const keys = parsed && typeof parsed === 'object' ? Object.keys(parsed as object) : [];
   if (keys.some((k) => k !== 'ok') || (!parsed && body.trim() !== '' && body.trim().toLowerCase() !== 'ok')) {
     out.push(finding('gateway.deep.healthz_leaks', `${base}/healthz returned ${body.slice(0, 120)}`));
   }
-  const sessions = await probe(`${base}/v1/sessions`, timeoutMs);
+  const sessions = await probeText(`${base}/v1/sessions`, timeoutMs, { ca });
   if (sessions && sessions.status >= 200 && sessions.status < 300) {
     out.push(finding('gateway.deep.auth_not_enforced', `GET ${base}/v1/sessions without a token returned ${sessions.status}`));
   }
-  await sessions?.body?.cancel().catch(() => {});
   return out;
 }
