@@ -25,6 +25,8 @@ export const CHROMIUM_INSTALL = 'install Debian\'s Chromium: "apt-get install ch
  * Limits for a browser sandbox. Memory is RLIMIT_DATA per process (1 GiB), not RLIMIT_AS:
  * V8 reserves terabytes of address space it never uses and will not start under RLIMIT_AS.
  * Chromium runs a handful of processes with dozens of threads each, hence the larger counts.
+ * wallMs is the most a browser lives, however busy; outputBytes does not apply (playwright
+ * reads Chromium's output into its own bounded log).
  */
 const BROWSER_LIMITS: Readonly<Limits> = Object.freeze({
   wallMs: 30 * 60_000,
@@ -156,13 +158,14 @@ export async function launchSandboxedBrowser(settings: ResolvedSandbox, options:
     rmSync(dir, { recursive: true, force: true }); // it has run: bwrap holds all it needs
   }
   let closing: Promise<void> | undefined;
-  return {
-    browser,
-    close() {
-      closing ??= browser.close().catch(() => {}).finally(() => cgroup?.release());
-      return closing;
-    },
+  const close = () => {
+    clearTimeout(lifetime);
+    closing ??= browser.close().catch(() => {}).finally(() => cgroup?.release());
+    return closing;
   };
+  const lifetime = setTimeout(close, BROWSER_LIMITS.wallMs);
+  lifetime.unref();
+  return { browser, close };
 }
 
 /** One word for /bin/sh, whatever it holds. */
