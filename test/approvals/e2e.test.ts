@@ -155,6 +155,10 @@ test('seed 03: exec is not offered, and a call to it anyway is refused', async (
   assert.ok(!offeredNames(model.requests[0].body).includes('exec'));
   assert.equal(out.toolCalls[0].decision, 'deny');
   assert.match(JSON.stringify(model.requests[1].body.messages), /denied by policy/);
+  // The refused call is on the audit record, with the rule that refused it.
+  const events = readFileSync(join(home.home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(events.some((e) => e.kind === 'policy' && e.action === 'decision' && e.tool === 'exec' && e.decision === 'deny' && e.rule), JSON.stringify(events.filter((e) => e.kind === 'policy')));
+  assert.ok(!events.some((e) => e.kind === 'tool' && e.tool === 'exec'), 'exec never ran');
 });
 
 test('seed 12: an allowlisted exec hides a denied program and is refused without asking', EXEC, async (t) => {
