@@ -2,6 +2,7 @@
 // Tests never assert on time; these numbers go into docs/benchmarks.md and the closing notes.
 import { benchBrowser } from './browser.ts';
 import { benchCore } from './core.ts';
+import { benchEdge } from './edge.ts';
 import { benchEgress } from './egress.ts';
 import { benchPolicy } from './policy.ts';
 import { benchPosture } from './posture.ts';
@@ -12,6 +13,7 @@ import { report } from './stats.ts';
 
 const ALL: Record<string, () => Promise<unknown>> = {
   core: benchCore,
+  edge: benchEdge,
   sandbox: benchSandbox,
   egress: benchEgress,
   browser: benchBrowser,
