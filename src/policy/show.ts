@@ -20,9 +20,11 @@ export interface RunView {
 export function whatWillRun(tool: string, args: unknown, config: Config, agent: AgentSettings, workspace: string): RunView {
   const sandboxMode = agent.sandbox?.mode ?? 'all';
   const elevated = config.tools.elevated.includes(tool);
-  const sandbox = elevated ? 'none: this tool is in tools.elevated and may run outside the sandbox'
-    : tool === 'exec' ? `${agent.sandbox?.provider ?? 'auto'} (workspace ${agent.sandbox?.workspaceAccess ?? 'rw'}${sandboxMode === 'off' ? '; sandbox.mode is off' : ''})`
+  // Being listed in tools.elevated makes every call ask; it does not change where the call
+  // runs (exec stays in its sandbox), so the person is shown where it really runs.
+  const where = tool === 'exec' ? `${agent.sandbox?.provider ?? 'auto'} (workspace ${agent.sandbox?.workspaceAccess ?? 'rw'}${sandboxMode === 'off' ? '; sandbox.mode is off' : ''})`
     : 'hardshell process (file tools stay inside the workspace)';
+  const sandbox = elevated ? `${where}; listed in tools.elevated, so every call asks` : where;
   const domains = agent.sandbox?.network?.allowedDomains ?? [];
   const network = tool === 'exec' ? (domains.length ? `only ${domains.join(', ')}` : 'none') : tool === 'web_fetch' ? 'through egress (tools.web.fetch.allowedDomains)'
     : tool === 'message' ? 'a chat message through the channel in target (only to chats the access policy lists)' : 'none';

@@ -53,6 +53,13 @@ test('the view shows program, argv, workdir, env names (not values), sandbox and
   assert.equal(v.network, 'none');
 });
 
+test('an elevated exec is shown in the sandbox it really runs in, with why it asks', () => {
+  const elevated = parseConfigText('{ tools: { elevated: ["exec"] } }', 'f', {}).config;
+  const v = whatWillRun('exec', { command: 'ls' }, elevated, { sandbox: { provider: 'bwrap', workspaceAccess: 'ro' } }, '/ws');
+  assert.match(v.sandbox, /^bwrap \(workspace ro\); listed in tools\.elevated, so every call asks$/);
+  assert.doesNotMatch(v.sandbox, /none|outside/);
+});
+
 test('the store: first answer wins, late answers are refused, expiry, and it survives reopening', async (t) => {
   const { approvals, file } = await tempStore(t);
   const now = new Date('2026-01-01T00:00:00Z');
