@@ -81,3 +81,16 @@ test('/readyz: ok/not for strangers, details for a token holder, a wrong token i
   assert.equal(ok.status, 200);
   assert.deepEqual(await ok.json(), { ok: true });
 });
+
+test('an idle keep-alive connection is closed after gateway.limits.idleTimeoutMs', { timeout: 15_000 }, async (t) => {
+  const gw = await startTestGateway(t, { gateway: { limits: { idleTimeoutMs: 1000 } } });
+  const s = await open(gw.gateway.port);
+  t.after(() => s.destroy());
+  const answer = readAll(s);
+  s.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+  // The client then says nothing more: the server, not the client, ends the connection.
+  const text = await answer;
+  assert.match(text, /^HTTP\/1\.1 200 /);
+  assert.match(text, /keep-alive: timeout=1\b/i);
+  assert.equal(s.readyState, 'closed');
+});
