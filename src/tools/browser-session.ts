@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Page, Request } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startEgressProxy, type EgressProxy, type EgressProxyOptions } from '../egress/proxy.ts';
 import { compileBlockPattern } from '../egress/allowlist.ts';
 import { checkUrl, type UrlRules, type UrlVerdict } from '../egress/url-check.ts';
@@ -163,14 +163,8 @@ export class BrowserSessions {
         void ws.close({ code: 1008, reason: 'refused by hardshell' }).catch(() => {});
         try { this.refused(r, v, call.id); } catch { /* refused either way */ }
       });
-      // Redirect hops are not routed: each is checked here too (the proxy refuses them by host,
-      // and the tool refuses to show a page whose final URL is refused).
-      context.on('request', (req: Request) => {
-        if (!req.redirectedFrom()) return;
-        const v = checkUrl(req.url(), rules);
-        if (!v.ok) try { this.refused(r, v, call.id); } catch { /* the proxy refuses it either way */ }
-      });
       const page = await context.newPage();
+      await this.guardRedirects(page, rules, (v) => this.refused(r, v, call.id));
       // Pop-ups are closed: the tool drives one page.
       context.on('page', (p) => { if (p !== page) void p.close().catch(() => {}); });
       const running: Running = { proxy, sandboxed, page, call };
@@ -184,6 +178,24 @@ export class BrowserSessions {
       await proxy?.close();
       throw err;
     }
+  }
+
+  /**
+   * playwright's routes let redirect hops through unchecked. A DevTools session of our own
+   * pauses every request of the page and its in-process frames, hops included, and fails the
+   * ones the rules refuse. (Hops in out-of-process frames and workers still meet the proxy,
+   * and a page that ends on a refused URL is never shown.) Other schemes (data:, blob:) never
+   * reach the network.
+   */
+  private async guardRedirects(page: Page, rules: UrlRules, refused: (v: Extract<UrlVerdict, { ok: false }>) => void): Promise<void> {
+    const cdp = await page.context().newCDPSession(page);
+    cdp.on('Fetch.requestPaused', (e) => {
+      const v = /^https?:/i.test(e.request.url) ? checkUrl(e.request.url, rules) : null;
+      if (!v || v.ok) { void cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => {}); return; }
+      void cdp.send('Fetch.failRequest', { requestId: e.requestId, errorReason: 'BlockedByClient' }).catch(() => {});
+      try { refused(v); } catch { /* refused either way */ }
+    });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
   }
 
   /** The gateway's check uses the proxy's ports (tests and benchmarks move them; the config cannot). */

@@ -81,10 +81,12 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
   let sessions: BrowserSessions;
   const audit: Audited[] = [];
   const seed21 = seed('21-browser-domains.json5');
-  // Seed 21's rules, with admin.* and internal.* hosts also allowed: the block patterns must still win.
+  // Seed 21's rules, with admin.* and internal.* hosts also allowed: the block patterns must
+  // still win. Plus a pattern with a path, which only the gateway can see inside https.
   const settings: BrowserSettings = {
     ...seed21.browser,
     allowedDomains: [...seed21.browser.allowedDomains, 'admin.example.com', 'internal.example.com'],
+    blockPatterns: [...seed21.browser.blockPatterns, '*://docs.example.com/private/*'],
   };
   let n = 0;
   const ctxFor = (sessionId: string, s: BrowserSettings = settings, sandbox = resolveSandbox('main', undefined)): ToolContext => ({
@@ -204,17 +206,25 @@ describe('browser tool', { skip: missing ?? noNetns ?? false }, () => {
     assert.deepEqual([...new Set(reached)], ['docs.example.com'], 'only the allowed host was reached');
   });
 
-  test('redirects to 127.0.0.1 or a blocked host are refused at the proxy, audited, and the page is not shown', async () => {
+  test('redirects to 127.0.0.1, a host off the list, a blocked host or a blocked path: the hop is refused in the gateway, audited, never sent', async () => {
     const ctx = ctxFor('s-redirect');
-    for (const to of [`http://127.0.0.1:${loopPort}/`, 'http://admin.example.com/', 'http://evil.example/']) {
+    for (const [to, why] of [
+      [`http://127.0.0.1:${loopPort}/`, /127\.0\.0\.1 is not in browser\.allowedDomains/],
+      ['http://evil.example/', /evil\.example is not in browser\.allowedDomains/],
+      ['http://admin.example.com/', /block pattern "\*:\/\/admin\.\*"/],
+      ['http://docs.example.com/private/report', /block pattern "\*:\/\/docs\.example\.com\/private\/\*"/],
+    ] as const) {
       const from = audit.length;
+      const logFrom = pub.log.length;
       const r = await call({ action: 'navigate', url: `http://docs.example.com/redirect?to=${encodeURIComponent(to)}` }, ctx);
       assert.equal(r.ok, false, r.output);
       assert.match(r.output, /^browser refused: /);
       const host = new URL(to).hostname;
-      const proxyDeny = denied(from).find((e) => e.via === 'proxy' && e.host === host);
-      assert.ok(proxyDeny, `the proxy refused ${host}: ${JSON.stringify(denied(from))}`);
-      assert.ok(denied(from).some((e) => e.via === 'browser' && e.host === host), 'the gateway saw the redirect hop');
+      const hop = denied(from).find((e) => e.host === host && e.via === 'browser');
+      assert.ok(hop, `the gateway refused the hop to ${to}: ${JSON.stringify(denied(from))}`);
+      assert.match(hop.reason, why);
+      assert.ok(!audit.slice(from).some((e) => e.via === 'proxy' && e.host === host && host !== 'docs.example.com'), 'the hop never reached the proxy');
+      assert.deepEqual(pub.log.slice(logFrom).filter((e) => e.event === 'request').map((e) => (e as { url: string }).url), [`/redirect?to=${encodeURIComponent(to)}`]);
     }
     assert.equal(loopConnections, 0);
   });
