@@ -81,7 +81,7 @@ test('attacks: reads and writes outside the workspace are refused and the canary
   // points outside, and a symlinked directory.
   await symlink(home.canaryFile, join(home.workspace, 'link-out.txt'));
   await symlink(home.userHome, join(home.workspace, 'dir-out'));
-  await link(home.canaryFile, join(home.workspace, 'hard.txt')).catch(() => {});
+  await link(home.canaryFile, join(home.workspace, 'hard.txt')); // no catch: a missing link would test nothing
   await symlink(join(home.userHome, 'planted.txt'), join(home.workspace, 'dangling.txt'));
   const outsideBefore = await snapshot(home.userHome, home.home);
 
@@ -108,6 +108,7 @@ test('attacks: reads and writes outside the workspace are refused and the canary
   assert.deepEqual(results, [...attempts.slice(0, -1).map(() => false), true], JSON.stringify(out.toolCalls, null, 1));
 
   assert.ok(!model.allRequestText().includes(home.canary), 'the canary reached the model');
+  assert.match(model.allRequestText(), /\\"hard\.txt\\" has 2 hard links/, 'the hard link was refused as one, not as a missing file');
   assert.ok(model.allRequestText().includes('fine'), 'the legitimate read still works');
   assert.deepEqual(await snapshot(home.userHome, home.home), outsideBefore, 'something outside the workspace changed');
 });
