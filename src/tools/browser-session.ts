@@ -13,8 +13,8 @@ import { checkUrl, type UrlRules, type UrlVerdict } from '../egress/url-check.ts
 import type { EgressAuditEvent } from '../egress/destination.ts';
 import { launchSandboxedBrowser, type BrowserLaunchOptions, type ResolvedSandbox, type SandboxedBrowser } from '../sandbox/index.ts';
 
-export const ALLOWED_KEY = 'browser.allowedDomains';
-export const BLOCK_KEY = 'browser.blockPatterns';
+const ALLOWED_KEY = 'browser.allowedDomains';
+const BLOCK_KEY = 'browser.blockPatterns';
 const DEFAULT_IDLE_MS = 5 * 60_000;
 
 /** The config's `browser` block. */
@@ -24,7 +24,7 @@ export interface BrowserSettings {
   blockPatterns: readonly string[];
 }
 
-export type BrowserAudit = (event: EgressAuditEvent & { agentId: string; sessionId: string }) => void;
+type BrowserAudit = (event: EgressAuditEvent & { agentId: string; sessionId: string }) => void;
 
 export interface BrowserSessionsOptions {
   /** The state folder: proxy sockets go in its run/ folder. */
@@ -223,7 +223,7 @@ export class BrowserSessions {
 }
 
 /** The rules of the config's browser block; a bad block pattern throws a sentence naming the key. */
-export function urlRules(settings: BrowserSettings): UrlRules {
+function urlRules(settings: BrowserSettings): UrlRules {
   const blockPatterns = settings.blockPatterns.map((raw) => {
     try {
       return compileBlockPattern(raw);
