@@ -94,3 +94,25 @@ test('an idle keep-alive connection is closed after gateway.limits.idleTimeoutMs
   assert.match(text, /keep-alive: timeout=1\b/i);
   assert.equal(s.readyState, 'closed');
 });
+
+test('a WebSocket whose client stops answering pings is closed after about two gateway.limits.idleTimeoutMs', { timeout: 15_000 }, async (t) => {
+  const gw = await startTestGateway(t, { gateway: { limits: { idleTimeoutMs: 1000 } } });
+  const s = await open(gw.gateway.port);
+  t.after(() => s.destroy());
+  const chunks: Buffer[] = [];
+  s.on('data', (d: Buffer) => chunks.push(d));
+  const closed = new Promise<void>((resolve) => { s.on('close', () => resolve()); s.on('error', () => resolve()); });
+  // A hand-made upgrade, so that nothing answers the server's pings afterwards.
+  s.write([
+    'GET /ws HTTP/1.1', 'Host: 127.0.0.1', 'Upgrade: websocket', 'Connection: Upgrade',
+    'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', `Authorization: Bearer ${gw.token}`, '', '',
+  ].join('\r\n'));
+  const started = Date.now();
+  await closed;
+  const bytes = Buffer.concat(chunks);
+  assert.match(bytes.toString('latin1'), /^HTTP\/1\.1 101 /);
+  // The ping (a final frame with opcode 0x9) went unanswered, and the server ended the connection.
+  const frames = bytes.subarray(bytes.indexOf('\r\n\r\n') + 4);
+  assert.equal(frames[0], 0x89, 'the server pinged');
+  assert.ok(Date.now() - started >= 1000, 'not before one idle period');
+});
