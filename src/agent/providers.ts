@@ -1,11 +1,13 @@
 // Turns the config's model setting into a language model the AI SDK can call. Order of
 // choice: the agent's configured `<provider>/<model>`; else ANTHROPIC_API_KEY or
-// OPENAI_API_KEY from the environment; else a local Ollama server if one answers; else no
-// model, with a sentence telling the user what to set (never a crash).
+// OPENAI_API_KEY from the environment; else a local Ollama server if one answers (on
+// 127.0.0.1:11434, or the loopback address in HARDSHELL_OLLAMA_URL, see ollama-url.ts); else
+// no model, with a sentence telling the user what to set (never a crash).
 import type { LanguageModel } from 'ai';
 import type { Config, ProviderConfig } from '../config/schema.ts';
 import { resolveSecretRefs } from '../secrets/refs.ts';
 import { egressFetch, probe } from '../egress/fetch.ts';
+import { DEFAULT_OLLAMA_URL, OLLAMA_URL_VARIABLE, ollamaAddress } from './ollama-url.ts';
 
 export interface ResolvedModel {
   model: LanguageModel;
@@ -17,12 +19,14 @@ export type ModelChoice = ResolvedModel | { missing: string };
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 export const DEFAULT_OPENAI_MODEL = 'gpt-5-mini';
-export const OLLAMA_URL = 'http://127.0.0.1:11434';
 
-export const NO_MODEL_HELP =
-  'No model provider is configured. Set ANTHROPIC_API_KEY or OPENAI_API_KEY, start Ollama on ' +
-  '127.0.0.1:11434, or add a provider under models.providers in hardshell.json and name it in ' +
-  'agents.defaults.model as "<provider>/<model>" (see docs/configuration.md).';
+/** What to set when no model is found; names the Ollama address that was probed. */
+export function noModelHelp(ollamaUrl: string): string {
+  const where = ollamaUrl === DEFAULT_OLLAMA_URL ? '127.0.0.1:11434' : `${ollamaUrl} (from ${OLLAMA_URL_VARIABLE})`;
+  return `No model provider is configured. Set ANTHROPIC_API_KEY or OPENAI_API_KEY, start Ollama on ${where}, ` +
+    'or add a provider under models.providers in hardshell.json and name it in agents.defaults.model as ' +
+    '"<provider>/<model>" (see docs/configuration.md).';
+}
 
 // Provider libraries are loaded when a model is first needed, not at start-up.
 const anthropic = async () => (await import('@ai-sdk/anthropic')).createAnthropic;
@@ -68,7 +72,11 @@ export async function chooseModel(modelRef: string | undefined, config: Config, 
     const modelId = provider.models?.[0];
     if (modelId) return await buildModel(id, provider, modelId, config, env);
   }
-  return (await fromEnvironment(env)) ?? (await fromOllama()) ?? { missing: NO_MODEL_HELP };
+  const fromEnv = await fromEnvironment(env);
+  if (fromEnv) return fromEnv;
+  const ollama = ollamaAddress(env);
+  if ('error' in ollama) return { missing: ollama.error };
+  return (await fromOllama(ollama.url)) ?? { missing: noModelHelp(ollama.url) };
 }
 
 async function fromEnvironment(env: NodeJS.ProcessEnv, only?: string, modelId?: string): Promise<ResolvedModel | null> {
@@ -83,12 +91,19 @@ async function fromEnvironment(env: NodeJS.ProcessEnv, only?: string, modelId?: 
   return null;
 }
 
-async function fromOllama(): Promise<ResolvedModel | null> {
-  const res = await probe(`${OLLAMA_URL}/api/tags`, 300);
+/** The first model a local Ollama lists; null when no Ollama answers there. */
+async function fromOllama(origin: string): Promise<ModelChoice | null> {
+  const res = await probe(`${origin}/api/tags`, 300);
   if (!res?.ok) return null;
   const body = await res.json().catch(() => null) as { models?: Array<{ name?: string }> } | null;
-  const name = body?.models?.find((m) => m.name)?.name;
-  if (!name) return null;
-  const model = (await openai())({ baseURL: `${OLLAMA_URL}/v1`, apiKey: 'ollama', fetch: egressFetch }).chat(name);
+  // Not Ollama's answer (some other server on the port): as if nothing answered.
+  if (!Array.isArray(body?.models)) return null;
+  const name = body.models.find((m) => m.name)?.name;
+  // Ollama runs but has no model yet: say so, rather than tell the user to start it.
+  if (!name) {
+    return { missing: `Ollama answers on ${origin} but has no model: pull one (e.g. "ollama pull llama3.2"), ` +
+      'or set ANTHROPIC_API_KEY or OPENAI_API_KEY, or add a provider under models.providers in hardshell.json' };
+  }
+  const model = (await openai())({ baseURL: `${origin}/v1`, apiKey: 'ollama', fetch: egressFetch }).chat(name);
   return { model, label: `ollama/${name}` };
 }

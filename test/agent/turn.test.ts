@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startModelServer, type StepSource } from '../fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
 import { runCli, startCli } from '../fixtures/cli.ts';
+import { freePort } from '../fixtures/ports.ts';
 import { openStore } from '../../src/store/db.ts';
 import { Sessions } from '../../src/sessions/store.ts';
 
@@ -202,6 +203,45 @@ test('a provider key that names a missing secret stops the turn with the variabl
   assert.equal(out.stopReason, 'no_model');
   assert.match(out.error, /HARDSHELL_SECRET_MODEL_KEY/);
   assert.equal(model.requests.length, 0);
+});
+
+test('with no provider configured and no key, a turn runs through a local Ollama (HARDSHELL_OLLAMA_URL)', async (t) => {
+  const ollama = await startModelServer([
+    { toolCalls: [{ name: 'read', args: { path: 'n.txt' } }] },
+    { text: 'the note says hello' },
+  ], { ollamaModels: ['llama3.2:latest'] });
+  const home = await makeHome({ files: { 'n.txt': 'hello\n' }, env: { HARDSHELL_OLLAMA_URL: ollama.origin } });
+  t.after(async () => { await ollama.close(); await home.cleanup(); });
+  const res = await agentJson(home, 'what does n.txt say?');
+  assert.equal(res.code, 0, res.stderr);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.stopReason, 'completed');
+  assert.equal(out.reply, 'the note says hello');
+  assert.deepEqual(out.toolCalls.map((c: any) => [c.tool, c.decision, c.ok]), [['read', 'allow', true]]);
+  // Ollama was asked for its models, then spoken to through its OpenAI-compatible API.
+  assert.deepEqual(ollama.requests.map((r) => r.path), ['/api/tags', '/v1/chat/completions', '/v1/chat/completions']);
+  assert.equal(ollama.requests[1].body.model, 'llama3.2:latest');
+  assert.match(JSON.stringify(ollama.requests[2].body.messages), /hello/);
+});
+
+test('with no provider, no key and no Ollama answering, the turn ends with no_model and says what to set', async (t) => {
+  const port = await freePort();
+  const home = await makeHome({ env: { HARDSHELL_OLLAMA_URL: `http://127.0.0.1:${port}` } });
+  t.after(home.cleanup);
+  const res = await agentJson(home, 'hi');
+  assert.equal(res.code, 1);
+  const out = JSON.parse(res.stdout);
+  assert.equal(out.stopReason, 'no_model');
+  assert.equal(out.error, `No model provider is configured. Set ANTHROPIC_API_KEY or OPENAI_API_KEY, start Ollama on http://127.0.0.1:${port} (from HARDSHELL_OLLAMA_URL), ` +
+    'or add a provider under models.providers in hardshell.json and name it in agents.defaults.model as "<provider>/<model>" (see docs/configuration.md).');
+  assert.doesNotMatch(res.stdout + res.stderr, /\n\s+at /, 'no stack trace');
+  // An address off this machine is refused before anything is sent, with the variable named.
+  const off = await agentJson({ ...home, env: { ...home.env, HARDSHELL_OLLAMA_URL: 'http://192.0.2.7:11434' } }, 'hi');
+  assert.equal(off.code, 1);
+  const refused = JSON.parse(off.stdout);
+  assert.equal(refused.stopReason, 'no_model');
+  assert.match(refused.error, /^HARDSHELL_OLLAMA_URL names the host "192\.0\.2\.7", which is not a loopback address/);
+  assert.doesNotMatch(off.stdout + off.stderr, /\n\s+at /, 'no stack trace');
 });
 
 test('the turn stops at its wall-clock limit when the model never answers', async (t) => {

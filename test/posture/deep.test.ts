@@ -2,20 +2,12 @@
 // enforced and /healthz says only ok; with none running, it says so (info) and nothing else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeHome } from '../fixtures/home.ts';
 import { runCli, startCli } from '../fixtures/cli.ts';
+import { freePort } from '../fixtures/ports.ts';
 import { makeSelfSigned } from '../../src/edge/self-signed.ts';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('--deep against a running hardshell gateway finds auth enforced and /healthz quiet', async (t) => {
   const h = await makeHome();
