@@ -19,6 +19,8 @@ const toolRules = obj({
   profile: z.enum(TOOL_PROFILES).optional(),
   allow: toolNames.optional(),
   deny: toolNames.optional(),
+  /** Narrows tools.elevated for these agents: a tool stays elevated only where every list names it. */
+  elevated: toolNames.optional(),
 });
 
 const sandboxSettings = obj({

@@ -3,6 +3,7 @@
 import { toolVerdict, BROWSER_OFF_RULE } from './tools.ts';
 import { execDecision } from './exec.ts';
 import { ruleOfTwo } from './rule-of-two.ts';
+import { isElevated, ELEVATED_RULE } from './elevated.ts';
 import type { Decision, PolicyContext, ToolCall } from './decision.ts';
 
 export type { Decision, DecisionKind, PolicyContext, ToolCall, TrustNarrowing } from './decision.ts';
@@ -28,9 +29,10 @@ export function decide(call: ToolCall, ctx: PolicyContext): Decision {
       return { decision: 'deny', reason: `the command could not be checked (${(err as Error)?.message ?? String(err)})`, rule: 'exec.not-understood' };
     }
   }
-  // An elevated tool may run outside the sandbox: a person approves every call.
-  if (decision.decision === 'allow' && ctx.config.tools.elevated.includes(call.tool)) {
-    decision = { decision: 'ask', reason: `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox), so every call needs a person's approval`, rule: 'tools.elevated' };
+  // An elevated tool may run outside the sandbox: a person approves every call (and an
+  // approved exec asked about under this rule runs on the host: policy/elevated.ts).
+  if (decision.decision === 'allow' && isElevated(call.tool, ctx.config, ctx.agent)) {
+    decision = { decision: 'ask', reason: `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox), so every call needs a person's approval`, rule: ELEVATED_RULE };
   }
   return ruleOfTwo(call, ctx, decision);
 }

@@ -4,6 +4,7 @@
 import type { AgentSettings, Config } from '../config/schema.ts';
 import { analyseCommand } from './shell/analyse.ts';
 import { parseExecArgs } from './exec.ts';
+import { isElevated } from './elevated.ts';
 
 export interface RunView {
   tool: string;
@@ -17,16 +18,30 @@ export interface RunView {
   network: string;
 }
 
-export function whatWillRun(tool: string, args: unknown, config: Config, agent: AgentSettings, workspace: string): RunView {
+export interface RunOptions {
+  /**
+   * The call runs on the host once approved (an exec asked about under tools.elevated: see
+   * runsOnHostWhenApproved in elevated.ts). The runner decides it; the view must say it.
+   */
+  onHost?: boolean;
+}
+
+/** What the approver of an elevated exec is told about where it runs: no sandbox at all. */
+export const ON_HOST = 'NONE: runs ON THE HOST, unsandboxed, with the rights of the user the gateway runs as (exec is in tools.elevated); only the time, CPU, memory, process and output limits and a clean environment apply';
+const HOST_NETWORK = 'the host\'s own, unrestricted: the sandbox\'s network rules and the egress allowlist do not apply on the host';
+
+export function whatWillRun(tool: string, args: unknown, config: Config, agent: AgentSettings, workspace: string, options: RunOptions = {}): RunView {
   const sandboxMode = agent.sandbox?.mode ?? 'all';
-  const elevated = config.tools.elevated.includes(tool);
-  // Being listed in tools.elevated makes every call ask; it does not change where the call
-  // runs (exec stays in its sandbox), so the person is shown where it really runs.
+  const onHost = tool === 'exec' && options.onHost === true;
+  // Being listed in tools.elevated makes every call ask; only an exec asked about under that
+  // rule leaves its sandbox, so the person is shown where this call really runs.
   const where = tool === 'exec' ? `${agent.sandbox?.provider ?? 'auto'} (workspace ${agent.sandbox?.workspaceAccess ?? 'rw'}${sandboxMode === 'off' ? '; sandbox.mode is off' : ''})`
     : 'hardshell process (file tools stay inside the workspace)';
-  const sandbox = elevated ? `${where}; listed in tools.elevated, so every call asks` : where;
+  // The host cannot keep a workspace read-only: such a run is refused (agent/exec-scope.ts).
+  const refusedRo = onHost && agent.sandbox?.workspaceAccess === 'ro' ? '; but this agent\'s workspace is read-only (sandbox.workspaceAccess "ro"), which only a sandbox can keep, so it will be refused' : '';
+  const sandbox = onHost ? `${ON_HOST}${refusedRo}` : isElevated(tool, config, agent) ? `${where}; listed in tools.elevated, so every call asks` : where;
   const domains = agent.sandbox?.network?.allowedDomains ?? [];
-  const network = tool === 'exec' ? (domains.length ? `only ${domains.join(', ')}` : 'none') : tool === 'web_fetch' ? 'through egress (tools.web.fetch.allowedDomains)'
+  const network = onHost ? HOST_NETWORK : tool === 'exec' ? (domains.length ? `only ${domains.join(', ')}` : 'none') : tool === 'web_fetch' ? 'through egress (tools.web.fetch.allowedDomains)'
     : tool === 'message' ? 'a chat message through the channel in target (only to chats the access policy lists)' : 'none';
   if (tool !== 'exec') {
     return { tool, command: JSON.stringify(args), programs: [], workdir: workspace, env: [], sandbox, network };

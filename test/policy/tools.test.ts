@@ -7,6 +7,7 @@ import { parseConfigText } from '../../src/config/load.ts';
 import { effectiveAgent } from '../../src/config/agents.ts';
 import { decide } from '../../src/policy/decide.ts';
 import { offeredTools, toolVerdict } from '../../src/policy/tools.ts';
+import { runsOnHostWhenApproved } from '../../src/policy/elevated.ts';
 import type { TrustNarrowing } from '../../src/policy/decision.ts';
 
 const ALL = ['read', 'write', 'edit', 'grep', 'find', 'exec', 'memory_search', 'memory_get', 'memory_write', 'web_fetch', 'web_search', 'message', 'sessions_spawn', 'browser'];
@@ -124,6 +125,20 @@ test('seed 13: only search, fetch and read; exec, write and message denied', () 
 test('seeds 15 and 16: file tools and memory search only / read-only', () => {
   assert.deepEqual(offered(seed('15-agent-tools-allowlist.json5')), ['read', 'write', 'edit', 'grep', 'find', 'memory_search']);
   assert.deepEqual(offered(seed('16-tools-readonly-allowlist.json5')), ['read', 'grep', 'find', 'memory_search']);
+});
+
+test('tools.elevated per agent only narrows; only an exec asked about under it runs on the host once approved', () => {
+  const config = parse('{ tools: { elevated: ["exec"], exec: { security: "auto" } }, agents: { list: [{ id: "plain", tools: { elevated: [] } }, { id: "wider", tools: { elevated: ["exec", "write"] } }] } }');
+  assert.equal(call(config, 'exec', { command: 'ls' }).rule, 'tools.elevated');
+  assert.equal(call(config, 'exec', { command: 'ls' }, 'plain').decision, 'allow');
+  assert.equal(call(config, 'exec', { command: 'ls' }, 'wider').rule, 'tools.elevated');
+  assert.equal(call(config, 'write', { path: 'a', content: 'b' }, 'wider').decision, 'allow', 'an agent cannot add to tools.elevated');
+  // Denied by exec policy: still denied, elevated or not.
+  assert.equal(call(parse('{ tools: { elevated: ["exec"], exec: { security: "auto", deniedCommands: ["rm"] } } }'), 'exec', { command: 'rm -rf x' }).decision, 'deny');
+  assert.equal(runsOnHostWhenApproved('exec', 'tools.elevated'), true);
+  for (const [tool, rule] of [['exec', 'tools.exec.security=ask'], ['exec', 'exec.not-understood'], ['exec', 'security.injection.mode=ask'], ['write', 'tools.elevated']]) {
+    assert.equal(runsOnHostWhenApproved(tool, rule), false, `${tool} ${rule}`);
+  }
 });
 
 test('seeds 17 and 23: every command asks; 23 offers file tools only and no elevated tools', () => {
