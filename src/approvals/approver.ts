@@ -41,7 +41,9 @@ export function createApprover(opts: ApproverOptions): Approver {
   return async (request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer> => {
     const described = opts.describe(request);
     const { view: raw } = described;
-    const binding: Binding = { ...described.binding, program: described.binding.program ?? opts.identify?.(request) };
+    // Where the call runs is the runner's word (request.onHost), bound here whatever describe says.
+    const identified = described.binding.program === undefined && opts.identify !== undefined;
+    const binding: Binding = { ...described.binding, program: described.binding.program ?? opts.identify?.(request), onHost: request.onHost === true ? true : undefined };
     const view: ApprovalView = sanitizeDeep({ ...raw, reason: request.reason, rule: request.rule });
     const hash = bindingHash(binding);
     deepFreeze(request.args);
@@ -74,7 +76,13 @@ export function createApprover(opts: ApproverOptions): Approver {
         approved: true, by, ticket, ...(note ? { note } : {}),
         // Without `program` the arguments and folder are checked (the runner does, before any
         // tool); with it, the program file about to start must be the one approved too.
-        verify: (actual) => verifyTicket(ticket, { ...binding, args: actual.args, program: actual.program === undefined ? binding.program : binding.program ? actual.program : undefined }),
+        // A program file bound through identify is looked up again now, so a binary replaced
+        // since the approval fails the check (for a host run as for a sandboxed one).
+        verify: (actual) => verifyTicket(ticket, {
+          ...binding, args: actual.args,
+          program: actual.program !== undefined ? (binding.program ? actual.program : undefined)
+            : identified ? opts.identify!({ ...request, args: actual.args }) : binding.program,
+        }),
       };
     }
 

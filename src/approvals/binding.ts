@@ -27,10 +27,13 @@ export interface Binding {
   workdir: string;
   /** For exec: the program the sandbox resolved and the hash of its file. */
   program?: ProgramIdentity;
+  /** The call runs on the host, unsandboxed: an approval (or "always") for a sandboxed run never covers it, nor the reverse. */
+  onHost?: boolean;
 }
 
 export function bindingHash(b: Binding): string {
-  return sha256(canonicalJson({ v: 1, agentId: b.agentId, tool: b.tool, args: b.args, workdir: b.workdir, program: b.program ?? null }));
+  // onHost is hashed only when true, so the hashes (and "always" rules) of sandboxed calls stay as they were.
+  return sha256(canonicalJson({ v: 1, agentId: b.agentId, tool: b.tool, args: b.args, workdir: b.workdir, program: b.program ?? null, ...(b.onHost ? { onHost: true } : {}) }));
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ApprovalRequest {
   /** Why policy asks, and the rule that made it ask. */
   reason: string;
   rule: string;
+  /** Once approved, the call runs on the host, unsandboxed (an elevated exec): shown, and part of the binding. */
+  onHost?: boolean;
 }
 
 export interface ApprovalAnswer {

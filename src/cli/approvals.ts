@@ -43,7 +43,7 @@ export function runtimeApprover(config: Config, home: string, store: Store, opts
     },
     describe: (request) => {
       const agent = effectiveAgent(config, request.agentId, home);
-      const view = whatWillRun(request.tool, request.args, config, agent, agent.workspace);
+      const view = whatWillRun(request.tool, request.args, config, agent, agent.workspace, { onHost: request.onHost });
       return { view, binding: { agentId: request.agentId, tool: request.tool, args: request.args, workdir: view.workdir } };
     },
   });

@@ -60,6 +60,51 @@ test('an elevated exec is shown in the sandbox it really runs in, with why it as
   assert.doesNotMatch(v.sandbox, /none|outside/);
 });
 
+test('an exec that runs on the host once approved says so plainly, with the host\'s network', () => {
+  const elevated = parseConfigText('{ tools: { elevated: ["exec"] } }', 'f', {}).config;
+  const v = whatWillRun('exec', { command: 'ls' }, elevated, { sandbox: { provider: 'bwrap', network: { allowedDomains: ['example.com'] } } }, '/ws', { onHost: true });
+  assert.match(v.sandbox, /^NONE: runs ON THE HOST, unsandboxed, with the rights of the user the gateway runs as/);
+  assert.doesNotMatch(v.sandbox, /bwrap/);
+  assert.match(v.network, /unrestricted/);
+  // A read-only workspace cannot be kept on the host: the person is told it will be refused.
+  assert.match(whatWillRun('exec', { command: 'ls' }, elevated, { sandbox: { workspaceAccess: 'ro' } }, '/ws', { onHost: true }).sandbox, /ON THE HOST.*will be refused/);
+  // onHost means nothing for another tool: it never leaves the hardshell process.
+  assert.doesNotMatch(whatWillRun('write', { path: 'a', content: 'b' }, elevated, {}, '/ws', { onHost: true }).sandbox, /HOST/);
+});
+
+test('"always" for a host run covers only the host run of that exact call, and a sandboxed "always" never covers a host run', async (t) => {
+  const { approvals } = await tempStore(t);
+  const answerNext = (choice: 'always') => {
+    const timer = setInterval(() => { const [p] = approvals.list({ status: 'pending' }); if (p) { clearInterval(timer); approvals.answer(p.id, choice, 't'); } }, 5);
+  };
+  const approver = createApprover({ store: approvals, describe, timeoutMs: 600, pollMs: 5 });
+  const signal = new AbortController().signal;
+  const hostCall = request('ls', { rule: 'tools.elevated', onHost: true });
+  // A sandboxed "always" for `ls`, then the same call on the host: asked again (and, unanswered, denied).
+  answerNext('always');
+  assert.equal((await approver(request('ls'), signal)).approved, true);
+  assert.equal((await approver(hostCall, signal)).approved, false);
+  // The host run approved with "always": the exact same host call is approved by the rule...
+  answerNext('always');
+  assert.equal((await approver(request('ls', { toolCallId: 'c2', rule: 'tools.elevated', onHost: true }), signal)).approved, true);
+  const again = await approver(request('ls', { toolCallId: 'c3', rule: 'tools.elevated', onHost: true }), signal);
+  assert.deepEqual([again.approved, again.by], [true, 'always']);
+  // ...and a different command on the host asks again.
+  assert.equal((await approver(request('ls -la', { rule: 'tools.elevated', onHost: true }), signal)).approved, false);
+  assert.equal(approvals.list({}).filter((r) => r.status === 'approved').length, 2);
+});
+
+test('a program file replaced between the approval and the run fails the check the runner makes', async (t) => {
+  const { approvals } = await tempStore(t);
+  let binary = { path: '/usr/bin/cat', sha256: 'a'.repeat(64) };
+  const approver = createApprover({ store: approvals, describe, timeoutMs: 2000, pollMs: 5, identify: () => binary });
+  const timer = setInterval(() => { const [p] = approvals.list({ status: 'pending' }); if (p) { clearInterval(timer); approvals.answer(p.id, 'once', 't'); } }, 5);
+  const answer = await approver(request('cat notes', { rule: 'tools.elevated', onHost: true }), new AbortController().signal);
+  assert.deepEqual(answer.verify!({ args: { command: 'cat notes' } }), { ok: true });
+  binary = { ...binary, sha256: 'b'.repeat(64) };
+  assert.equal(answer.verify!({ args: { command: 'cat notes' } }).ok, false);
+});
+
 test('the store: first answer wins, late answers are refused, expiry, and it survives reopening', async (t) => {
   const { approvals, file } = await tempStore(t);
   const now = new Date('2026-01-01T00:00:00Z');
