@@ -4,12 +4,13 @@
 // audit log or the reply, while the turn itself works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startModelServer } from '../fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
 import { runCli } from '../fixtures/cli.ts';
+import { SECRET_PROVIDERS } from '../fixtures/secret-providers.ts';
 
 const encodings = (v: string) => [
   v,
@@ -33,34 +34,7 @@ async function everywhere(home: TestHome): Promise<string> {
   return text;
 }
 
-const providers: { name: string; config: Record<string, unknown>; plant(home: TestHome, name: string, value: string): Promise<void>; env?: (name: string, value: string) => NodeJS.ProcessEnv }[] = [
-  {
-    name: 'env (seed 05 prefix CLAWDBOT_SECRET_)',
-    config: { secrets: { provider: 'env', prefix: 'CLAWDBOT_SECRET_' } },
-    plant: async () => {},
-    env: (name, value) => ({ [`CLAWDBOT_SECRET_${name}`]: value }),
-  },
-  {
-    name: 'file (a secrets folder)',
-    config: { secrets: { provider: 'file', dir: 'run-secrets' } },
-    plant: async (home, name, value) => {
-      await mkdir(join(home.home, 'run-secrets'), { mode: 0o700 });
-      await writeFile(join(home.home, 'run-secrets', name), value + '\n', { mode: 0o600 });
-    },
-  },
-  {
-    name: 'store (encrypted, HARDSHELL_MASTER_KEY)',
-    config: { secrets: { provider: 'store' } },
-    plant: async (home, name, value) => {
-      const res = await runCli(['secrets', 'set', name], home.env, value);
-      assert.equal(res.code, 0, res.stderr);
-      assert.ok(!res.stdout.includes(value));
-    },
-    env: () => ({ HARDSHELL_MASTER_KEY: randomBytes(32).toString('hex') }),
-  },
-];
-
-for (const p of providers) {
+for (const p of SECRET_PROVIDERS) {
   test(`canaries from the ${p.name} provider never reach the model, the logs, the audit log or the reply`, async (t) => {
     const canary = `canary-${randomBytes(12).toString('hex')}`;
     const file = ['notes', ...encodings(canary), 'end'].join('\n');
@@ -76,8 +50,7 @@ for (const p of providers) {
       files: { 'leak.txt': file },
     });
     t.after(async () => { await model.close(); await home.cleanup(); });
-    Object.assign(home.env, p.env?.('API_KEY', canary));
-    await p.plant(home, 'API_KEY', canary);
+    await p.give(home, 'API_KEY', canary);
 
     const res = await runCli(['agent', '--message', 'read leak.txt', '--json'], home.env);
     assert.equal(res.code, 0, res.stderr);
