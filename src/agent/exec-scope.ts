@@ -1,7 +1,8 @@
 // What one exec call gets from the turn: its sandbox settings, the secrets policy grants to
 // this exact command, and — only when the agent may reach some domains — an egress proxy on
 // a private unix socket, narrowed to a granted secret's own domains while that secret is in
-// the process's environment. The proxy lives for the call and is closed after it.
+// the process's environment. The proxy lives for the call and is closed after it. An elevated
+// call (approved under tools.elevated) gets the same, but runs on the host without a proxy.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,10 +12,13 @@ import { grantsFor, narrowDomains } from '../secrets/grants.ts';
 import { startEgressProxy, type EgressProxyOptions } from '../egress/proxy.ts';
 import { execSandboxFor } from '../tools/exec.ts';
 import type { ResolvedSandbox } from '../sandbox/settings.ts';
+import type { RunResult } from '../sandbox/types.ts';
 import type { AuditSink } from '../audit/types.ts';
 
 export interface ExecScope {
   sandbox: ResolvedSandbox;
+  /** Told of each finished run: records the sandbox/run audit event (backend, elevated, outcome). */
+  ran: (result: RunResult) => void;
   grantedEnv: Record<string, string>;
   /** A line for the model naming secrets it referred to that were not given (names only). */
   note: string | null;
@@ -30,13 +34,29 @@ export interface ExecScopeDeps {
   egress?: Pick<EgressProxyOptions, 'hosts' | 'refusedRanges' | 'ports'>;
 }
 
+export interface ExecCall {
+  sessionId: string;
+  callId: string;
+  /**
+   * This call runs on the host (runsOnHostWhenApproved, and a person approved it): the same
+   * workspace, limits, clean environment and granted secrets, no sandbox and no egress proxy.
+   */
+  elevated?: boolean;
+}
+
 export async function prepareExec(command: string, agent: EffectiveAgent, mainWorkspace: string, deps: ExecScopeDeps,
-  ids: { sessionId: string; callId: string }): Promise<ExecScope> {
+  ids: ExecCall): Promise<ExecScope> {
+  const base = execSandboxFor(agent, mainWorkspace);
+  // Checked before any secret is granted: the host cannot keep a workspace read-only.
+  if (ids.elevated && base.workspaceAccess === 'ro') {
+    throw new Error(`this approved elevated command would run on the host, but agent "${agent.id}"'s workspace is read-only (sandbox.workspaceAccess "ro"), which only a sandbox can keep; nothing was run. Set workspaceAccess to "rw" for this agent, or remove exec from tools.elevated`);
+  }
   const grant = grantsFor(command, {
     config: deps.config, env: deps.env, home: deps.home, audit: deps.audit, agentId: agent.id, sessionId: ids.sessionId, callId: ids.callId,
   });
   const network = agent.sandbox?.network;
-  const allowed = narrowDomains(network?.allowedDomains ?? [], grant);
+  // On the host the process has the host's network: a proxy would restrict nothing.
+  const allowed = ids.elevated ? [] : narrowDomains(network?.allowedDomains ?? [], grant);
   let proxy: { socketPath: string; close(): Promise<void> } | null = null;
   if (allowed.length > 0) {
     const dir = join(deps.home, 'run');
@@ -55,9 +75,14 @@ export async function prepareExec(command: string, agent: EffectiveAgent, mainWo
     grant.missing.length ? `granted but not set: ${grant.missing.map((n) => `$${n}`).join(', ')}` : '',
   ].filter(Boolean);
   // The sandbox reaches exactly what the proxy allows: the grant's narrowing included.
-  const sandbox = { ...execSandboxFor(agent, mainWorkspace, proxy?.socketPath), allowedDomains: allowed };
+  const sandbox: ResolvedSandbox = { ...base, ...(proxy ? { proxySocket: proxy.socketPath } : {}), allowedDomains: allowed, ...(ids.elevated ? { elevated: true } : {}) };
   return {
     sandbox,
+    ran: (r) => deps.audit?.({
+      kind: 'sandbox', action: 'run', agentId: agent.id, sessionId: ids.sessionId, callId: ids.callId, tool: 'exec',
+      backend: r.backend, elevated: ids.elevated === true, exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, truncated: r.truncated,
+      ...(r.killedBy ? { killedBy: r.killedBy } : {}), durationMs: r.durationMs,
+    }),
     grantedEnv: grant.env,
     note: notes.length ? `[secrets ${notes.join('; ')}]` : null,
     close: async () => { await proxy?.close(); },

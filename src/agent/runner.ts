@@ -19,6 +19,7 @@ import type { ToolDef } from '../tools/types.ts';
 import { allTools } from '../tools/registry.ts';
 import { decide, type PolicyContext } from '../policy/decide.ts';
 import { offeredTools } from '../policy/tools.ts';
+import { runsOnHostWhenApproved } from '../policy/elevated.ts';
 import { chooseModel, type ModelChoice, type ResolvedModel } from './providers.ts';
 import { systemPrompt, transcriptMessages, newNonce, sessionTaint, untrustedLabel, wrapUntrusted, type Taint } from './context.ts';
 import { runTool } from './run-tool.ts';
@@ -129,6 +130,8 @@ interface CallScope {
   emit: (e: TurnEvent) => void;
   deps: RunnerDeps;
   browsers: BrowserSessions;
+  /** A sub-agent's turn: its commands stay in their sandbox even when exec is elevated. */
+  child: boolean;
 }
 
 export function createAgentRunner(deps: RunnerDeps): AgentRunner {
@@ -283,7 +286,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
         }
         for (const call of calls) {
           const outcome = await handleCall(call, {
-            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, browsers, subagents: spawner,
+            policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, browsers, subagents: spawner, child: Boolean(child),
             memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch),
             files: filePort(deps.memory, workspace, trust),
           });
@@ -349,8 +352,13 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   let allowed = decision.decision === 'allow';
   let refusal = `denied by policy: ${decision.reason}`;
   let approval: { verify: NonNullable<ApprovalAnswer['verify']> } | undefined;
+  // An exec asked about under tools.elevated runs on the host once approved: the person is
+  // told so, and the approval is bound to it. Any other call stays where it runs, as does a
+  // sub-agent's (its commands are always sandboxed).
+  const onHost = decision.decision === 'ask' && !scope.child && runsOnHostWhenApproved(call.toolName, decision.rule);
+  let elevated = false;
   if (decision.decision === 'ask') {
-    const answer = await askPerson(scope, call, decision.reason, decision.rule);
+    const answer = await askPerson(scope, call, decision.reason, decision.rule, onHost);
     deps.audit?.({ kind: 'approval', action: answer.approved ? 'approved' : 'denied', ...where, by: answer.by, note: answer.note });
     allowed = answer.approved;
     refusal = `denied by policy: ${decision.reason}; ${answer.note ?? 'no person approved it'}`;
@@ -360,6 +368,8 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
       approval = { verify: answer.verify };
       if (!check.ok) { allowed = false; refusal = `denied by policy: ${check.reason}`; }
     }
+    // Only an approval that carries the execution check leaves the sandbox.
+    elevated = onHost && allowed && approval !== undefined;
   }
   let output = refusal;
   let source: string | undefined;
@@ -367,7 +377,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   if (allowed && call.toolName === 'exec') {
     try {
       exec = await prepareExec(String((call.input as { command?: unknown })?.command ?? ''), scope.agent, scope.mainWorkspace,
-        { config: policy.config, home: deps.home, env: deps.env, audit: deps.audit, egress: deps.egress }, { sessionId: scope.sessionId, callId: id });
+        { config: policy.config, home: deps.home, env: deps.env, audit: deps.audit, egress: deps.egress }, { sessionId: scope.sessionId, callId: id, elevated });
     } catch (err) {
       allowed = false;
       record.ok = false;
@@ -380,7 +390,7 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory, files: scope.files, message: deps.message,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
         browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
-        sandbox: exec?.sandbox, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,
+        sandbox: exec?.sandbox, sandboxRan: exec?.ran, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,
       });
       record.ok = ran.ok;
       source = ran.source;
@@ -402,11 +412,11 @@ export function sideEffectOf(tool: ToolDef | undefined, args: unknown): boolean 
 }
 
 /** Silence is no: without an approver, or when asking fails, the call does not run. */
-async function askPerson(scope: CallScope, call: PendingCall, reason: string, rule: string) {
+async function askPerson(scope: CallScope, call: PendingCall, reason: string, rule: string, onHost: boolean) {
   const approver = scope.deps.approver;
   if (!approver) return { approved: false, by: 'nobody', note: 'no person was available to approve it' };
   try {
-    return await approver({ agentId: scope.policy.agentId, sessionId: scope.sessionId, toolCallId: call.toolCallId, tool: call.toolName, args: call.input, reason, rule }, scope.signal);
+    return await approver({ agentId: scope.policy.agentId, sessionId: scope.sessionId, toolCallId: call.toolCallId, tool: call.toolName, args: call.input, reason, rule, ...(onHost ? { onHost } : {}) }, scope.signal);
   } catch (err) {
     return { approved: false, by: 'nobody', note: `asking for approval failed (${(err as Error).message})` };
   }

@@ -1,6 +1,7 @@
 // provider "none": the command runs on the host, as the gateway's user, with only the limits
 // (time, output, rlimits) and a clean environment. Used only when the config says so in so
-// many words; every run logs a warning, and `security audit` reports the setting.
+// many words, or for one exec call a person approved under tools.elevated; every run logs a
+// warning, and `security audit` reports both settings.
 import { innerArgv } from './inner.ts';
 import { runProcess } from './process.ts';
 import { checkSpec, toResult } from './outcome.ts';
@@ -28,7 +29,7 @@ export class HostBackend implements SandboxBackend {
     checkSpec(spec);
     if (spec.workspaceAccess === 'ro') throw new SandboxSpecError('provider "none" cannot keep the workspace read-only (workspaceAccess "ro"): use a sandbox backend, or workspaceAccess "rw"');
     if (spec.network !== 'none') throw new SandboxSpecError('provider "none" cannot route a command\'s traffic through the egress proxy; use a sandbox backend for commands that need network');
-    this.warn('a command is running on the host without a sandbox, because sandbox.provider is "none" in the config');
+    this.warn(`a command is running on the host without a sandbox: ${spec.hostReason ?? 'sandbox.provider is "none" in the config'}`);
     const cwd = spec.workspaceAccess === 'none' ? '/tmp' : hostCwd(spec.workspace, spec.cwd);
     const argv = innerArgv({ setLimits: true, limits: spec.limits, scratchCopy: false, relay: null, cwd, argv: spec.argv });
     const outcome = await runProcess({

@@ -40,6 +40,7 @@ export async function runCommand(settings: ResolvedSandbox, request: CommandRequ
     limits: request.wallMs ? { ...settings.limits, wallMs: request.wallMs } : settings.limits,
     network: networkFor(settings),
     signal: request.signal,
+    ...(where.kind === 'host' ? { hostReason: where.reason } : {}),
   });
 }
 

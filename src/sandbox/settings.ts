@@ -27,6 +27,11 @@ export interface ResolvedSandbox {
   limits: Limits;
   /** The egress proxy's unix socket for this agent, when it has allowed domains and the proxy runs. */
   proxySocket?: string;
+  /**
+   * This one command runs on the host: exec is in tools.elevated and a person approved the
+   * call under that rule (agent/exec-scope.ts sets it for that call only, never from config).
+   */
+  elevated?: boolean;
 }
 
 export const MAIN_AGENT = 'main';
@@ -61,6 +66,9 @@ export type Placement =
 
 /** Where this agent's commands run. */
 export function placement(s: ResolvedSandbox): Placement {
+  if (s.elevated === true) {
+    return { kind: 'host', reason: `exec is in tools.elevated and a person approved this command of agent "${s.agentId}": it runs on the host, unsandboxed` };
+  }
   if (s.provider === 'none') {
     return { kind: 'host', reason: `sandbox.provider is "none": commands of agent "${s.agentId}" run on the host, unsandboxed` };
   }

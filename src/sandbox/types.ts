@@ -49,6 +49,8 @@ export interface RunSpec {
   limits: Limits;
   network: NetworkSpec;
   signal: AbortSignal;
+  /** For the host backend: why this command runs on the host, for its warning (placement's reason). */
+  hostReason?: string;
 }
 
 export interface RunResult {

@@ -75,6 +75,7 @@ export function makeExecTool(options: ExecToolOptions = {}): ToolDef<typeof inpu
         if (err instanceof SandboxUnavailable || err instanceof SandboxRefused || err instanceof SandboxSpecError) throw new ToolError(err.message);
         throw err;
       }
+      ctx.sandboxRan?.(result);
       // Redact before formatResult cuts the output: a cut through a secret would leave half of it.
       const shown = ctx.redact ? { ...result, stdout: ctx.redact(result.stdout), stderr: ctx.redact(result.stderr) } : result;
       return { ok: result.exitCode === 0 && !result.timedOut && !result.truncated, output: formatResult(shown, settings.limits.outputBytes, wallMs ?? settings.limits.wallMs) };

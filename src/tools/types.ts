@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { WebFetchPort } from './web-fetch.ts';
 import type { BrowserPort } from './browser-session.ts';
 import type { ResolvedSandbox } from '../sandbox/settings.ts';
+import type { RunResult } from '../sandbox/types.ts';
 
 export interface ToolContext {
   /** Absolute, real path of the agent's workspace: every file a tool touches lies inside it. */
@@ -22,6 +23,8 @@ export interface ToolContext {
   browser?: BrowserPort;
   /** For exec: the agent's sandbox settings (execSandboxFor in tools/exec.ts). Absent: the secure defaults. */
   sandbox?: ResolvedSandbox;
+  /** For exec: told of each finished run (backend, exit, limits hit), for the sandbox/run audit event. */
+  sandboxRan?: (result: RunResult) => void;
   /** For exec: secrets policy granted to this command (tools.exec.secrets), set in its environment. */
   grantedEnv?: Record<string, string>;
   /** Removes known secrets from text; tools that cut their output apply it first, so no cut splits a secret. */
