@@ -7,34 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import JSON5 from 'json5';
-import { startModelServer, type StepSource } from '../fixtures/model-server.ts';
-import { makeHome, scriptedModelConfig, type TestHome } from '../fixtures/home.ts';
 import { runCli, startCli } from '../fixtures/cli.ts';
+import { setup, waitForPending, auditEvents } from './harness.ts';
 import { allTools } from '../../src/tools/registry.ts';
 
 /** exec lands with the sandbox work; until it is registered, its end-to-end tests wait. */
 const EXEC = allTools.some((tool) => tool.name === 'exec') ? {} : { skip: 'the exec tool is not registered in src/tools/registry.ts yet' };
 
 const seed = (name: string) => JSON5.parse(readFileSync(new URL(`../fixtures/seed-configs/${name}`, import.meta.url), 'utf8')) as Record<string, any>;
-
-async function setup(t: { after(fn: () => Promise<void> | void): void }, script: StepSource[], extra: Record<string, any>) {
-  const model = await startModelServer(script);
-  const home = await makeHome({ config: scriptedModelConfig(model.url, extra) });
-  t.after(async () => { await model.close(); await home.cleanup(); });
-  return { model, home };
-}
-
-async function waitForPending(home: TestHome, timeoutMs = 20_000): Promise<any> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const res = await runCli(['approvals', 'list', '--json'], home.env);
-    assert.equal(res.code, 0, res.stderr);
-    const list = JSON.parse(res.stdout);
-    if (list.length) return list[0];
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error('no approval request appeared');
-}
 
 const offeredNames = (body: any) => (body.tools ?? []).map((x: any) => x.function.name).sort();
 
@@ -156,7 +136,7 @@ test('seed 03: exec is not offered, and a call to it anyway is refused', async (
   assert.equal(out.toolCalls[0].decision, 'deny');
   assert.match(JSON.stringify(model.requests[1].body.messages), /denied by policy/);
   // The refused call is on the audit record, with the rule that refused it.
-  const events = readFileSync(join(home.home, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const events = auditEvents(home);
   assert.ok(events.some((e) => e.kind === 'policy' && e.action === 'decision' && e.tool === 'exec' && e.decision === 'deny' && e.rule), JSON.stringify(events.filter((e) => e.kind === 'policy')));
   assert.ok(!events.some((e) => e.kind === 'tool' && e.tool === 'exec'), 'exec never ran');
 });
