@@ -39,7 +39,8 @@ export function whatWillRun(tool: string, args: unknown, config: Config, agent: 
     : 'hardshell process (file tools stay inside the workspace)';
   // The host cannot keep a workspace read-only: such a run is refused (agent/exec-scope.ts).
   const refusedRo = onHost && agent.sandbox?.workspaceAccess === 'ro' ? '; but this agent\'s workspace is read-only (sandbox.workspaceAccess "ro"), which only a sandbox can keep, so it will be refused' : '';
-  const sandbox = onHost ? `${ON_HOST}${refusedRo}` : isElevated(tool, config, agent) ? `${where}; listed in tools.elevated, so every call asks` : where;
+  const listed = !isElevated(tool, config, agent) ? '' : tool === 'exec' ? '; exec is listed in tools.elevated, but this call stays in its sandbox' : '; listed in tools.elevated, so every call asks';
+  const sandbox = onHost ? `${ON_HOST}${refusedRo}` : `${where}${listed}`;
   const domains = agent.sandbox?.network?.allowedDomains ?? [];
   const network = onHost ? HOST_NETWORK : tool === 'exec' ? (domains.length ? `only ${domains.join(', ')}` : 'none') : tool === 'web_fetch' ? 'through egress (tools.web.fetch.allowedDomains)'
     : tool === 'message' ? 'a chat message through the channel in target (only to chats the access policy lists)' : 'none';

@@ -53,11 +53,12 @@ test('the view shows program, argv, workdir, env names (not values), sandbox and
   assert.equal(v.network, 'none');
 });
 
-test('an elevated exec is shown in the sandbox it really runs in, with why it asks', () => {
-  const elevated = parseConfigText('{ tools: { elevated: ["exec"] } }', 'f', {}).config;
+test('an exec of an elevated agent that does not leave the sandbox (asked under another rule, a sub-agent\'s) is shown in that sandbox', () => {
+  const elevated = parseConfigText('{ tools: { elevated: ["exec", "write"] } }', 'f', {}).config;
   const v = whatWillRun('exec', { command: 'ls' }, elevated, { sandbox: { provider: 'bwrap', workspaceAccess: 'ro' } }, '/ws');
-  assert.match(v.sandbox, /^bwrap \(workspace ro\); listed in tools\.elevated, so every call asks$/);
-  assert.doesNotMatch(v.sandbox, /none|outside/);
+  assert.match(v.sandbox, /^bwrap \(workspace ro\); exec is listed in tools\.elevated, but this call stays in its sandbox$/);
+  assert.doesNotMatch(v.sandbox, /none|HOST/);
+  assert.match(whatWillRun('write', { path: 'a', content: 'b' }, elevated, {}, '/ws').sandbox, /listed in tools\.elevated, so every call asks$/);
 });
 
 test('an exec that runs on the host once approved says so plainly, with the host\'s network', () => {
