@@ -71,3 +71,14 @@ for (const c of cases) {
     }
   });
 }
+
+test('tools.elevated: with exec the finding says approved commands run on the host; other tools only ask', (t) => {
+  const message = (elevated: string[]) => {
+    const b = build({ name: 'elevated', description: '', config: { tools: { elevated } }, expect: [] });
+    t.after(b.cleanup);
+    return runAudit(contextFor(b)).findings.find((f) => f.id === 'tools.elevated.nonempty')?.message ?? '';
+  };
+  assert.match(message(['exec', 'write']), /includes exec, so every command a person approves under it runs on the host, unsandboxed/);
+  assert.match(message(['write']), /every call to these tools asks a person; none of them runs outside the sandbox/);
+  assert.equal(message([]), '');
+});

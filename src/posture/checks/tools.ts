@@ -78,11 +78,14 @@ export const toolChecks: Check[] = [
   {
     id: 'tools.elevated.nonempty', family: F, severity: 'high',
     title: 'Tools allowed to run outside the sandbox',
-    why: 'tools.elevated lets the named tools escape the sandbox; seed 23 keeps it empty.',
-    fix: 'Set tools.elevated to [].',
+    why: 'Every call to a tool in tools.elevated asks a person, and an exec command approved under that rule runs on the host, unsandboxed, with the rights of the user the gateway runs as (other tools listed there only ask); seed 23 keeps it empty.',
+    fix: 'Set tools.elevated to [] (or narrow it per agent with agents.list[].tools.elevated: []).',
     run: (ctx) => {
       const e = ctx.cfg().tools.elevated;
-      if (e.length > 0) return at(ctx, ['tools', 'elevated'], `tools.elevated is ${JSON.stringify(e)}`);
+      if (e.length === 0) return;
+      const how = e.includes('exec') ? 'it includes exec, so every command a person approves under it runs on the host, unsandboxed, as the gateway\'s user'
+        : 'every call to these tools asks a person; none of them runs outside the sandbox (only exec would)';
+      return at(ctx, ['tools', 'elevated'], `tools.elevated is ${JSON.stringify(e)}: ${how}`);
     },
   },
   {
