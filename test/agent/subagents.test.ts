@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import JSON5 from 'json5';
 import { startModelServer } from '../fixtures/model-server.ts';
 import { makeHome, scriptedModelConfig } from '../fixtures/home.ts';
@@ -37,7 +37,8 @@ async function setup(t: { after(fn: () => Promise<void> | void): void }, extra: 
     audit: (event) => { audit.push(event); },
     approver: async (request) => {
       asked.push(request);
-      return { approved: approve, by: 'test-person' };
+      // A real approval carries its execution check; only such an approval may leave the sandbox.
+      return approve ? { approved: true, by: 'test-person', verify: () => ({ ok: true as const }) } : { approved: false, by: 'test-person' };
     },
   });
   return { model, home, runner, sessions, asked, audit };
@@ -73,6 +74,26 @@ test('seed 24: the sub-agent runs sandboxed in a copy of the workspace, and clea
   assert.deepEqual(actions, ['subagent_started', 'subagent_finished', 'subagent_deleted']);
   const exec = audit.find((e) => e.kind === 'tool' && e.action === 'run' && e.tool === 'exec');
   assert.ok(exec && String(exec.sessionId) !== result.sessionId, 'the exec ran in the child\'s session');
+});
+
+test('with exec elevated, the parent\'s approved command runs on the host; its sub-agent\'s, asked the same way, stays sandboxed', needsBwrap, async (t) => {
+  const { model, home, runner, asked, audit } = await setup(t, { ...SPAWNING, tools: { ...SPAWNING.tools, elevated: ['exec'] } });
+  const outside = join(home.userHome, 'host-only.txt');
+  await writeFile(outside, 'seen-on-the-host\n');
+  model.push(
+    { toolCalls: [{ name: 'exec', args: { command: `cat ${outside}` } }] },
+    { toolCalls: [{ name: seed24.tool, args: seed24.args }] },
+    { toolCalls: [{ name: 'exec', args: { command: `cat ${outside}` } }] },
+    { text: 'child done' },
+    { text: 'done' },
+  );
+  const result = await runner.runTurn({ sessionKey: 'owner', message: 'go' });
+  assert.equal(result.stopReason, 'completed');
+  assert.deepEqual(asked.map((r) => [r.rule, r.onHost ?? false]), [['tools.elevated', true], ['tools.elevated', false]]);
+  assert.match(model.requests[1].raw, /seen-on-the-host/);
+  assert.match(model.requests[3].raw, /No such file/);
+  const runs = audit.filter((e) => e.kind === 'sandbox' && e.action === 'run').map((e) => [e.elevated, e.backend]);
+  assert.deepEqual(runs, [[true, 'none'], [false, 'bwrap']]);
 });
 
 test('with sandbox "require" and no working sandbox, the spawn is refused and nothing starts', async (t) => {
