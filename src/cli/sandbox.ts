@@ -9,6 +9,7 @@ import { explainSandbox, type Explanation } from '../sandbox/explain.ts';
 import { runEscapeChecks, type CheckResult } from '../sandbox/checks.ts';
 import { execSandboxFor } from '../tools/exec.ts';
 import { printJson, say, UserError } from './io.ts';
+import { isElevated } from '../policy/elevated.ts';
 
 const PROVIDERS = ['auto', 'bwrap', 'docker', 'podman'];
 
@@ -44,8 +45,13 @@ export function register(program: Command): void {
       const agent = effectiveAgent(loaded.config, agentId, loaded.paths.home);
       const main = effectiveAgent(loaded.config, MAIN_AGENT, loaded.paths.home);
       const e = await explainSandbox(execSandboxFor(agent, main.workspace), agent.workspace);
-      if (opts.json) return printJson(e);
+      // What this agent's settings say is not all: with exec elevated, an approved call leaves them.
+      const elevated = isElevated('exec', loaded.config, agent)
+        ? 'exec is in tools.elevated: a command a person approves under that rule runs ON THE HOST, unsandboxed, as the gateway\'s user; every other command runs as below'
+        : null;
+      if (opts.json) return printJson({ ...e, elevated });
       printExplanation(e);
+      if (elevated) say(`elevated: ${elevated}`);
     });
 
   sandbox.command('test')

@@ -73,6 +73,17 @@ test('sandbox explain: defaults, seed 08 (docker missing) and seed 14 (main agen
   assert.match(unknown.stderr, /there is no agent "nobody"/);
 });
 
+test('sandbox explain says when exec is elevated for the agent (approved commands run on the host), and not for an agent that narrows it away', async (t) => {
+  if (skip) return t.skip(skip);
+  const home = await makeHome({ config: { tools: { elevated: ['exec'] }, agents: { list: [{ id: 'plain', tools: { elevated: [] } }] } } });
+  t.after(() => home.cleanup());
+  const main = JSON.parse((await cli(['sandbox', 'explain', '--json'], home.env)).stdout);
+  assert.equal(main.runs, 'sandbox');
+  assert.match(main.elevated, /approves under that rule runs ON THE HOST, unsandboxed/);
+  assert.match((await cli(['sandbox', 'explain'], home.env)).stdout, /^elevated: exec is in tools\.elevated/m);
+  assert.equal(JSON.parse((await cli(['sandbox', 'explain', 'plain', '--json'], home.env)).stdout).elevated, null);
+});
+
 test('sandbox test runs the escape checks and reports no escape; a missing backend exits 2', async (t) => {
   if (skip) return t.skip(skip);
   const home = await makeHome();
