@@ -27,7 +27,7 @@ export interface RunOptions {
 }
 
 /** What the approver of an elevated exec is told about where it runs: no sandbox at all. */
-export const ON_HOST = 'NONE: runs ON THE HOST, unsandboxed, with the rights of the user the gateway runs as (exec is in tools.elevated); only the time, CPU, memory, process and output limits and a clean environment apply';
+const ON_HOST = 'NONE: runs ON THE HOST, unsandboxed, with the rights of the user the gateway runs as (exec is in tools.elevated); all that applies is a working folder in the workspace, the time, CPU, memory and output limits, and a clean environment';
 const HOST_NETWORK = 'the host\'s own, unrestricted: the sandbox\'s network rules and the egress allowlist do not apply on the host';
 
 export function whatWillRun(tool: string, args: unknown, config: Config, agent: AgentSettings, workspace: string, options: RunOptions = {}): RunView {
