@@ -9,6 +9,7 @@ import { decideAccess, senderNarrowing } from './access.ts';
 import { PairingError, type PairingStore } from './pairing.ts';
 import { routeAgent, sessionKeyFor } from './router.ts';
 import type { InboundMessage, InboundOutcome } from './types.ts';
+import { APPROVAL_COMMAND, type ChatApprovals } from './chat-approvals.ts';
 
 /** Longer inbound text is refused rather than cut: a cut message could change its meaning. */
 export const MAX_INBOUND_CHARS = 32_000;
@@ -24,9 +25,20 @@ export interface DispatchDeps {
   signal?: AbortSignal;
   /** Tells a channel's owners about a pairing request (only the sender id and the code, never the stranger's text). */
   notifyOwners?: (channel: InboundMessage['channel'], text: string) => Promise<void>;
+  /** Owners answer approval requests from their chat ("/approve ID", "/deny ID"). */
+  approvals?: Pick<ChatApprovals, 'answer'>;
 }
 
 export type Send = (text: string) => Promise<void>;
+
+/**
+ * An owner's answer to a pairing or approval request. Adapters that run a chat's messages one
+ * at a time let these through at once: the turn they answer is waiting in that same chat.
+ */
+export function isOwnerCommand(text: string): boolean {
+  const t = text.trim();
+  return OWNER_COMMAND.test(t) || APPROVAL_COMMAND.test(t);
+}
 
 const OWNER_COMMAND = /^\/pair(?:ing)?\s+(approve|deny)\s+([A-Za-z0-9]{4,12})\s*$/i;
 
@@ -66,6 +78,12 @@ export function createDispatcher(deps: DispatchDeps): (message: InboundMessage, 
     if (decision.provenance === 'owner') {
       const command = OWNER_COMMAND.exec(message.text.trim());
       if (command) return ownerCommand(message, command[1].toLowerCase() as 'approve' | 'deny', command[2], send);
+      const approval = APPROVAL_COMMAND.exec(message.text.trim());
+      if (approval && deps.approvals) {
+        const reply = deps.approvals.answer(message, approval[1].toLowerCase() as 'approve' | 'deny', approval[2], Boolean(approval[3]));
+        await send(reply);
+        return { status: 'answered', reply };
+      }
     }
 
     deps.audit?.({ kind: 'message', action: 'accepted', agentId, ...who(message), provenance: decision.provenance, rule: decision.rule });

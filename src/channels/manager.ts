@@ -11,6 +11,7 @@ import { SeenStore } from './seen.ts';
 import { REPLAY_WINDOW_MS } from './signature.ts';
 import { createDispatcher } from './dispatch.ts';
 import { decideTarget } from './outbox.ts';
+import { ChatApprovals, type ApprovalAnswerPort, type PendingForChat } from './chat-approvals.ts';
 import { assertBindings } from './router.ts';
 import { assertNoPlainCredentials, requireCredential, type ReferenceLike, type ResolveSecret } from './settings.ts';
 import { WebhookAdapter } from './adapters/webhook.ts';
@@ -40,6 +41,8 @@ export interface ChannelDeps {
   connect?: SocketConnector;
   audit?: AuditSink;
   log?: (line: Record<string, unknown>) => void;
+  /** Answers approval requests; with it, owners get pending requests in their chats and answer there. */
+  approvals?: ApprovalAnswerPort;
   /** Least time between two messages to one chat, by channel (tests go faster). */
   minIntervalMs?: Partial<Record<ChannelName, number>>;
   now?: () => number;
@@ -55,6 +58,8 @@ export interface RunningChannels {
    * refusal resolves with its reason, a platform failure rejects.
    */
   sendAs(agentId: string, to: string, text: string): Promise<SendOutcome>;
+  /** Sends a pending approval request to the owners in private (chat-approvals.ts); returns the channels reached. */
+  requestApproval(pending: PendingForChat): Promise<ChannelName[]>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +75,7 @@ export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
 }
 
 interface Built {
+  approvals: ChatApprovals;
   adapters: ChannelAdapter[];
   /** Ends the turns channel messages started, and waits for them. */
   drain(): Promise<void>;
@@ -84,7 +90,8 @@ function buildChannels(deps: ChannelDeps): Built {
   const stopping = new AbortController();
   const adapters: ChannelAdapter[] = [];
   const notifyOwners = async (channel: ChannelName, text: string) => { await adapters.find((a) => a.name === channel)?.notifyOwners?.(text); };
-  const inner = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log, signal: stopping.signal, notifyOwners });
+  const approvals = new ChatApprovals({ adapters: () => adapters, port: deps.approvals, redact: deps.redact, audit: deps.audit, now: deps.now });
+  const inner = createDispatcher({ config, home: deps.home, runner: deps.runner, pairing, audit: deps.audit, log: deps.log, signal: stopping.signal, notifyOwners, approvals });
   const inflight = new Set<Promise<unknown>>();
   const dispatch: typeof inner = (message, send) => {
     const p = inner(message, send);
@@ -144,6 +151,7 @@ function buildChannels(deps: ChannelDeps): Built {
   }
   return {
     adapters,
+    approvals,
     async drain() {
       stopping.abort();
       await Promise.allSettled([...inflight]);
@@ -152,7 +160,7 @@ function buildChannels(deps: ChannelDeps): Built {
 }
 
 export async function startChannels(deps: ChannelDeps): Promise<RunningChannels> {
-  const { adapters, drain } = buildChannels(deps);
+  const { adapters, approvals, drain } = buildChannels(deps);
   const started: ChannelAdapter[] = [];
   const stop = async () => {
     await Promise.allSettled(started.map((a) => a.stop()));
@@ -185,5 +193,5 @@ export async function startChannels(deps: ChannelDeps): Promise<RunningChannels>
     deps.audit?.({ kind: 'message', action: 'sent', agentId, to, rule: decision.rule, chars: text.length });
     return { ok: true, rule: decision.rule };
   };
-  return { adapters, hooks: adapters.flatMap((a) => a.hooks()), sendAs, stop };
+  return { adapters, hooks: adapters.flatMap((a) => a.hooks()), sendAs, requestApproval: (pending) => approvals.request(pending), stop };
 }

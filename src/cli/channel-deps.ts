@@ -4,6 +4,7 @@ import type { Runtime } from './runtime.ts';
 import type { ChannelDeps } from '../channels/manager.ts';
 import { egressFetch } from '../egress/fetch.ts';
 import { resolveSecretRefs } from '../secrets/refs.ts';
+import { ApprovalStore } from '../approvals/store.ts';
 
 export function channelDeps(runtime: Runtime): ChannelDeps {
   const { loaded, config } = runtime;
@@ -19,5 +20,17 @@ export function channelDeps(runtime: Runtime): ChannelDeps {
     redact: (text) => runtime.redactor.message(text),
     audit: runtime.audit,
     log: runtime.log,
+    approvals: chatAnswers(new ApprovalStore(runtime.store)),
+  };
+}
+
+/** How an owner's "/approve ID" from chat reaches the approvals store: as the CLI's answer does. */
+export function chatAnswers(store: ApprovalStore): NonNullable<ChannelDeps['approvals']> {
+  return {
+    answer(id, choice, by) {
+      const result = store.answer(id, choice, by);
+      if (result.ok) return { ok: true };
+      return { ok: false, reason: result.reason === 'expired' ? 'it expired before it was answered, so the call was denied' : result.reason === 'answered' ? 'it was already answered' : 'there is no such request' };
+    },
   };
 }

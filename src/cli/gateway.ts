@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { openRuntime } from './runtime.ts';
 import { startGateway } from '../edge/server.ts';
 import { UserError } from './io.ts';
-import { ApprovalStore } from '../approvals/store.ts';
+import { ApprovalStore, type ApprovalRecord } from '../approvals/store.ts';
+import { formatApproval } from './approvals.ts';
 import { startChannels, type RunningChannels } from '../channels/manager.ts';
 import { channelDeps } from './channel-deps.ts';
 import type { MessagePort } from '../tools/types.ts';
@@ -28,7 +29,13 @@ export function register(program: Command): void {
       const message: MessagePort = {
         send: (agentId, to, text) => channels ? channels.sendAs(agentId, to, text) : Promise.resolve({ ok: false, reason: 'the chat channels have not started yet' }),
       };
-      const runtime = openRuntime(process.env, { echoLog: true, approvals: { onPending: (record) => notifyApproval?.(record) }, message });
+      // …and to the owners' private chats, where they can answer with "/approve ID".
+      const onPending = (record: ApprovalRecord) => {
+        notifyApproval?.(record);
+        channels?.requestApproval({ id: record.id, text: formatApproval(record), expiresAt: new Date(record.expiresAt) })
+          .catch((err: Error) => runtime.log({ level: 'warn', msg: 'could not send an approval request to the owners\' chats', error: err.message }));
+      };
+      const runtime = openRuntime(process.env, { echoLog: true, approvals: { onPending }, message });
       if (opts.tlsSelfSigned) {
         const { ensureSelfSigned } = await import('../edge/self-signed.ts');
         const pair = await ensureSelfSigned(runtime.home);

@@ -20,6 +20,9 @@ import type { SocketConnector } from '../../src/channels/types.ts';
 import type { Approver } from '../../src/approvals/types.ts';
 import { Redactor } from '../../src/secrets/redactor.ts';
 import { knownSecrets } from '../../src/secrets/known.ts';
+import { ApprovalStore } from '../../src/approvals/store.ts';
+import { runtimeApprover, formatApproval } from '../../src/cli/approvals.ts';
+import { chatAnswers } from '../../src/cli/channel-deps.ts';
 
 export interface Harness {
   model: ModelServer;
@@ -41,6 +44,8 @@ export interface HarnessOptions {
   /** Files in the agent's workspace, by relative path. */
   files?: Record<string, string>;
   approver?: Approver;
+  /** Approvals as the gateway wires them: pending requests go to the owners' chats, answered there. */
+  chatApprovals?: boolean;
 }
 
 export async function channelHarness(t: After, opts: HarnessOptions): Promise<Harness> {
@@ -60,7 +65,13 @@ export async function channelHarness(t: After, opts: HarnessOptions): Promise<Ha
   // The channels start after the runner (they need it); the message tool finds them then.
   let channels: RunningChannels | undefined;
   const runner = createAgentRunner({
-    config, home: paths.home, env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store), approver: opts.approver,
+    config, home: paths.home, env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store),
+    approver: opts.chatApprovals
+      ? runtimeApprover(config, paths.home, store, {
+        pollMs: 20, audit: sink,
+        onPending: (r) => { void channels?.requestApproval({ id: r.id, text: formatApproval(r), expiresAt: new Date(r.expiresAt) }); },
+      })
+      : opts.approver,
     audit: sink,
     message: { send: (agentId, to, text) => channels!.sendAs(agentId, to, text) },
   });
@@ -78,6 +89,7 @@ export async function channelHarness(t: After, opts: HarnessOptions): Promise<Ha
     redact: (text) => redactor.message(text),
     audit: sink,
     connect: opts.connect,
+    ...(opts.chatApprovals ? { approvals: chatAnswers(new ApprovalStore(store)) } : {}),
     minIntervalMs: { telegram: 5, slack: 5, discord: 5 },
   });
   cleanup.push(() => running.stop());

@@ -12,6 +12,7 @@ import { telegramId } from '../identity.ts';
 import { chunkText, MESSAGE_LIMITS, MIN_INTERVAL_MS, Pacer } from '../outbound.ts';
 import { safeEqual } from '../signature.ts';
 import { json, parseJson, readBody } from '../http.ts';
+import { isOwnerCommand } from '../dispatch.ts';
 
 export const TELEGRAM_SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 export const TELEGRAM_HOOK_PATH = '/hooks/telegram';
@@ -133,7 +134,8 @@ export class TelegramAdapter implements ChannelAdapter {
       attachments: attachmentsOf(msg),
     };
     const target: ReplyTarget = { chatId: String(msg.chat.id) };
-    void this.inbound.run(target.chatId, () => this.opts.dispatch(inbound, (reply) => this.send(target, reply)))
+    const handle = () => this.opts.dispatch(inbound, (reply) => this.send(target, reply));
+    void (isOwnerCommand(text) ? handle() : this.inbound.run(target.chatId, handle))
       .catch((err: Error) => this.opts.log?.({ level: 'error', msg: 'telegram message failed', error: err.message }));
   }
 
