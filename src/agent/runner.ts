@@ -159,6 +159,8 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     if (!choice) {
       choice = chooseModel(ref, deps.config, deps.env);
       models.set(key, choice);
+      // A failure (a provider key's secret not set yet) is not kept: the next turn tries again.
+      choice.catch(() => models.delete(key));
     }
     const resolved = await choice;
     if ('missing' in resolved) models.delete(key);

@@ -30,9 +30,14 @@ export function decide(call: ToolCall, ctx: PolicyContext): Decision {
     }
   }
   // An elevated tool may run outside the sandbox: a person approves every call (and an
-  // approved exec asked about under this rule runs on the host: policy/elevated.ts).
-  if (decision.decision === 'allow' && isElevated(call.tool, ctx.config, ctx.agent)) {
-    decision = { decision: 'ask', reason: `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox), so every call needs a person's approval`, rule: ELEVATED_RULE };
+  // approved exec asked about under this rule runs on the host: policy/elevated.ts). A call
+  // that asks anyway (exec security "ask") asks once, under this rule, so the person is shown
+  // where it will run; a denied one stays denied.
+  if (decision.decision !== 'deny' && isElevated(call.tool, ctx.config, ctx.agent)) {
+    const elevated = `"${call.tool}" is listed in tools.elevated (it may run outside the sandbox)`;
+    decision = decision.decision === 'ask'
+      ? { decision: 'ask', reason: `${decision.reason}; also, ${elevated}`, rule: ELEVATED_RULE }
+      : { decision: 'ask', reason: `${elevated}, so every call needs a person's approval`, rule: ELEVATED_RULE };
   }
   return ruleOfTwo(call, ctx, decision);
 }

@@ -44,13 +44,13 @@ const lastToolResult = (model: { requests: Array<{ body: any }> }, n: number) =>
 
 const runEvents = (home: TestHome) => auditEvents(home).filter((e) => e.kind === 'sandbox' && e.action === 'run');
 
-test('an elevated exec a person approves runs on the host; a call asked about under another rule stays sandboxed; a denied one is still denied', async (t) => {
+test('an elevated exec a person approves runs on the host, one that asks for another reason too (saying both); a denied one is still denied', async (t) => {
   if (skip) return t.skip(skip);
   const { model, home } = await setup(t, [], CONFIG);
   const outside = plantOutside(home);
   model.push(
     { toolCalls: [{ name: 'exec', args: { command: `cat ${outside.file}` } }] },
-    // eval is not fully understood: under "auto" it asks (rule exec.not-understood), not under tools.elevated.
+    // eval is not fully understood: under "auto" it asks anyway, and asks once, under tools.elevated, giving both reasons.
     { toolCalls: [{ name: 'exec', args: { command: `eval cat ${outside.file}` } }] },
     { toolCalls: [{ name: 'exec', args: { command: `rm -f ${outside.file}` } }] },
     { text: 'done' },
@@ -66,8 +66,9 @@ test('an elevated exec a person approves runs on the host; a call asked about un
   assert.equal((await runCli(['approvals', 'approve', first.id], home.env)).code, 0);
 
   const second = await waitForPending(home);
-  assert.notEqual(second.view.rule, 'tools.elevated');
-  assert.doesNotMatch(second.view.sandbox, /HOST/);
+  assert.equal(second.view.rule, 'tools.elevated');
+  assert.match(second.view.reason, /; also, "exec" is listed in tools\.elevated/);
+  assert.match(second.view.sandbox, /ON THE HOST/);
   assert.equal((await runCli(['approvals', 'approve', second.id], home.env)).code, 0);
 
   const res = await agent.done;
@@ -75,18 +76,17 @@ test('an elevated exec a person approves runs on the host; a call asked about un
   const out = JSON.parse(res.stdout);
   assert.deepEqual(out.toolCalls.map((c: any) => [c.decision, c.rule, c.ok]), [
     ['ask', 'tools.elevated', true],
-    ['ask', second.view.rule, false],
+    ['ask', 'tools.elevated', true],
     ['deny', 'tools.exec.deniedCommands', null],
   ]);
   // On the host the file outside the workspace was there; in the sandbox it was not.
   assert.match(lastToolResult(model, 1), new RegExp(`exit code: 0.*${outside.marker}`));
-  assert.match(lastToolResult(model, 2), /No such file/);
-  assert.doesNotMatch(lastToolResult(model, 2), new RegExp(outside.marker));
+  assert.match(lastToolResult(model, 2), new RegExp(`exit code: 0.*${outside.marker}`));
   assert.match(lastToolResult(model, 3), /denied by policy/);
   assert.ok(existsSync(outside.file), 'the denied rm did not run');
   assert.match(res.stderr, /running on the host without a sandbox: exec is in tools\.elevated/);
   // The audit log says which run left the sandbox.
-  assert.deepEqual(runEvents(home).map((e) => [e.elevated, e.backend, e.exitCode]), [[true, 'none', 0], [false, 'bwrap', 1]]);
+  assert.deepEqual(runEvents(home).map((e) => [e.elevated, e.backend, e.exitCode]), [[true, 'none', 0], [true, 'none', 0]]);
   // Answering nothing further: only the two approvals were asked for.
   assert.equal(JSON.parse((await runCli(['approvals', 'list', '--all', '--json'], home.env)).stdout).length, 2);
 });
