@@ -161,8 +161,10 @@ async function productionDependencies(): Promise<void> {
   }
 }
 
-// `node bench/core.ts [turn]`: this benchmark alone (`turn`: only the turn's own time).
+// `node bench/core.ts [turn|startup]`: this benchmark alone (`turn`: only the turn's own time;
+// `startup`: only the compiled gateway's start and idle memory).
 if (import.meta.main) {
   if (process.argv[2] === 'turn') await turnOverhead();
+  else if (process.argv[2] === 'startup') await withPackageLayout((bin) => gatewayStartup('published layout (compiled dist/)', bin));
   else await benchCore();
 }

@@ -14,10 +14,10 @@ import { decideTarget } from './outbox.ts';
 import { ChatApprovals, type ApprovalAnswerPort, type PendingForChat } from './chat-approvals.ts';
 import { assertBindings } from './router.ts';
 import { assertNoPlainCredentials, requireCredential, type ReferenceLike, type ResolveSecret } from './settings.ts';
-import { WebhookAdapter } from './adapters/webhook.ts';
-import { TelegramAdapter } from './adapters/telegram.ts';
-import { SlackAdapter } from './adapters/slack.ts';
-import { DiscordAdapter } from './adapters/discord.ts';
+import type { WebhookAdapter } from './adapters/webhook.ts';
+import type { TelegramAdapter } from './adapters/telegram.ts';
+import type { SlackAdapter } from './adapters/slack.ts';
+import type { DiscordAdapter } from './adapters/discord.ts';
 import type { ChannelAdapter, ChannelHook, Fetch, SocketConnector } from './types.ts';
 
 export interface ChannelDeps {
@@ -69,9 +69,27 @@ export function enabledChannels(config: Config): ChannelName[] {
   return (Object.keys(config.channels) as ChannelName[]).filter((name) => config.channels[name].enabled);
 }
 
+/** The adapter classes, loaded only for the channels that are on: a platform's SDK costs start-up time. */
+interface AdapterClasses {
+  webhook?: typeof WebhookAdapter;
+  telegram?: typeof TelegramAdapter;
+  slack?: typeof SlackAdapter;
+  discord?: typeof DiscordAdapter;
+}
+
+async function loadAdapters(config: Config): Promise<AdapterClasses> {
+  const on = new Set(enabledChannels(config));
+  return {
+    webhook: on.has('webhook') ? (await import('./adapters/webhook.ts')).WebhookAdapter : undefined,
+    telegram: on.has('telegram') ? (await import('./adapters/telegram.ts')).TelegramAdapter : undefined,
+    slack: on.has('slack') ? (await import('./adapters/slack.ts')).SlackAdapter : undefined,
+    discord: on.has('discord') ? (await import('./adapters/discord.ts')).DiscordAdapter : undefined,
+  };
+}
+
 /** Builds the enabled adapters without starting them (also used by `hardshell channels test`). */
-export function buildAdapters(deps: ChannelDeps): ChannelAdapter[] {
-  return buildChannels(deps).adapters;
+export async function buildAdapters(deps: ChannelDeps): Promise<ChannelAdapter[]> {
+  return buildChannels(deps, await loadAdapters(deps.config)).adapters;
 }
 
 interface Built {
@@ -81,7 +99,7 @@ interface Built {
   drain(): Promise<void>;
 }
 
-function buildChannels(deps: ChannelDeps): Built {
+function buildChannels(deps: ChannelDeps, classes: AdapterClasses): Built {
   const { config } = deps;
   assertNoPlainCredentials(config, deps.references, deps.file);
   assertBindings(config, deps.file);
@@ -105,12 +123,12 @@ function buildChannels(deps: ChannelDeps): Built {
       case 'webhook': {
         const secrets: Record<string, string> = {};
         for (const [source, s] of Object.entries(config.channels.webhook.sources)) secrets[source] = cred(s.signingSecret, `channels.webhook.sources.${source}.signingSecret`);
-        adapters.push(new WebhookAdapter({ secrets, seen, dispatch, audit: deps.audit, now: deps.now }));
+        adapters.push(new classes.webhook!({ secrets, seen, dispatch, audit: deps.audit, now: deps.now }));
         break;
       }
       case 'telegram': {
         const t = config.channels.telegram;
-        adapters.push(new TelegramAdapter({
+        adapters.push(new classes.telegram!({
           token: cred(t.botToken, 'channels.telegram.botToken'),
           mode: t.mode,
           webhookSecret: t.mode === 'webhook' ? cred(t.webhookSecret, 'channels.telegram.webhookSecret') : undefined,
@@ -126,7 +144,7 @@ function buildChannels(deps: ChannelDeps): Built {
         if (s.mode === 'socket' && !deps.connect) {
           throw new ConfigError({ file: deps.file, keyPath: 'channels.slack.mode', message: 'channels.slack.mode is "socket", but this hardshell cannot open Slack\'s Socket Mode WebSocket yet (it must come from egress, which does not offer one in this version): use mode "events"' });
         }
-        adapters.push(new SlackAdapter({
+        adapters.push(new classes.slack!({
           token: cred(s.botToken, 'channels.slack.botToken'),
           ...(s.mode === 'socket'
             ? { appToken: cred(s.appToken, 'channels.slack.appToken'), connect: deps.connect }
@@ -141,7 +159,7 @@ function buildChannels(deps: ChannelDeps): Built {
           throw new ConfigError({ file: deps.file, keyPath: 'channels.discord.enabled', message: 'channels.discord is enabled, but this hardshell cannot open Discord\'s gateway yet (its WebSocket must come from egress, which does not offer one in this version): set channels.discord.enabled to false' });
         }
         const d = config.channels.discord;
-        adapters.push(new DiscordAdapter({
+        adapters.push(new classes.discord!({
           token: cred(d.botToken, 'channels.discord.botToken'), apiRoot: d.apiRoot,
           fetch: deps.fetch, connect: deps.connect, dispatch, audit: deps.audit, log: deps.log, minIntervalMs: deps.minIntervalMs?.discord,
         }));
@@ -160,7 +178,7 @@ function buildChannels(deps: ChannelDeps): Built {
 }
 
 export async function startChannels(deps: ChannelDeps): Promise<RunningChannels> {
-  const { adapters, approvals, drain } = buildChannels(deps);
+  const { adapters, approvals, drain } = buildChannels(deps, await loadAdapters(deps.config));
   const started: ChannelAdapter[] = [];
   const stop = async () => {
     await Promise.allSettled(started.map((a) => a.stop()));

@@ -59,7 +59,7 @@ export function register(program: Command): void {
       const runtime = openRuntime();
       try {
         if (!runtime.config.channels[name as ChannelName].enabled) throw new UserError(`channels.${name}.enabled is false: enable it in hardshell.json first`);
-        const adapter = buildAdapters(channelDeps(runtime)).find((a) => a.name === name)!;
+        const adapter = (await buildAdapters(channelDeps(runtime))).find((a) => a.name === name)!;
         let detail: string;
         try {
           detail = await adapter.probe();
