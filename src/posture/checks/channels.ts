@@ -35,17 +35,17 @@ export const channelChecks: Check[] = [
       ? at(ctx, agentPath(ctx, a, 'dm', 'policy'), `agent "${a.id}": dm.policy is "open"`) : undefined),
   },
   {
-    id: 'channels.dm.wildcard', family: F, severity: 'high',
-    title: 'DM allowlist contains a wildcard',
-    why: 'A "*" in dm.allowFrom admits everyone while looking like an allowlist.',
+    id: 'channels.dm.wildcard', family: F, severity: 'medium',
+    title: 'DM allowlist has a "*" entry, which admits nobody',
+    why: 'Senders are matched by their exact id: "*" matches no sender, so it admits nobody (fail closed). If "everyone" was meant, that is dm.policy "open", which anyone could then use to instruct the agent.',
     fix: 'Replace "*" with the senders who may write (e.g. "telegram:123456789").',
     run: (ctx) => perAgent(ctx, (a) => (a.dm?.allowFrom ?? []).some(isWildcard)
       ? at(ctx, agentPath(ctx, a, 'dm', 'allowFrom'), `agent "${a.id}": dm.allowFrom contains "*"`) : undefined),
   },
   {
-    id: 'channels.groups.wildcard', family: F, severity: 'high',
-    title: 'Group allowlist contains a wildcard',
-    why: 'A "*" in groups.allowFrom makes the agent answer in any group it is added to, where anyone can instruct it.',
+    id: 'channels.groups.wildcard', family: F, severity: 'medium',
+    title: 'Group allowlist has a "*" entry, which matches no group',
+    why: 'Groups are matched by their exact id: "*" matches none (fail closed). An agent that answered in any group it is added to could be instructed by anyone there.',
     fix: 'List the group ids the agent may answer in.',
     run: (ctx) => perAgent(ctx, (a) => (a.groups?.allowFrom ?? []).some(isWildcard)
       ? at(ctx, agentPath(ctx, a, 'groups', 'allowFrom'), `agent "${a.id}": groups.allowFrom contains "*"`) : undefined),

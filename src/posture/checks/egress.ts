@@ -17,10 +17,10 @@ function hostOf(url: string): string | null {
 
 export const egressChecks: Check[] = [
   {
-    id: 'egress.web_fetch.wildcard', family: F, severity: 'high',
-    title: 'web_fetch may reach any host',
-    why: 'A "*" lets a prompt-injected agent send your data to any server by putting it in a URL.',
-    fix: 'List the hosts the agent needs in tools.web.fetch.allowedDomains.',
+    id: 'egress.web_fetch.wildcard', family: F, severity: 'medium',
+    title: 'web_fetch allowlist has a "*" entry, which matches no host',
+    why: 'hardshell does not read "*" as "everything": it matches nothing, so this entry opens nothing (fail closed). If "everything" was meant, that is what hardshell will not do. An allowlist that reached every host would let a prompt-injected agent send your data anywhere in a URL.',
+    fix: 'Replace it with the hosts the agent needs in tools.web.fetch.allowedDomains, or "*.example.com" for one domain.',
     run: (ctx) => ctx.cfg().tools.web.fetch.allowedDomains.flatMap((d, i) => isWildcard(d) ? [at(ctx, [...fetchPath, i], `tools.web.fetch.allowedDomains contains "${d}"`)] : []),
   },
   {

@@ -57,10 +57,10 @@ const bPath = ['browser', 'allowedDomains'];
 
 export const browserChecks: Check[] = [
   {
-    id: 'browser.domains.wildcard', family: 'browser', severity: 'high',
-    title: 'Browser may open any site',
-    why: 'Seed 004: without a real allowlist the browser can go anywhere, including internal services and pages carrying prompt injections.',
-    fix: 'List the domains it needs in browser.allowedDomains.',
+    id: 'browser.domains.wildcard', family: 'browser', severity: 'medium',
+    title: 'Browser allowlist has a "*" entry, which matches no site',
+    why: 'hardshell does not read "*" as "everything": it matches nothing, so this entry opens nothing (fail closed). If "everything" was meant, that is what hardshell will not do. Seed 004: a browser that could go anywhere reaches internal services and pages carrying prompt injections.',
+    fix: 'Replace it with the domains the browser needs in browser.allowedDomains.',
     run: (ctx) => ctx.cfg().browser.mode === 'off' ? [] : ctx.cfg().browser.allowedDomains.flatMap((d, i) => isWildcard(d) ? [at(ctx, [...bPath, i], `browser.allowedDomains contains "${d}"`)] : []),
   },
   {

@@ -102,9 +102,9 @@ export const sandboxChecks: Check[] = [
       ? at(ctx, agentPath(ctx, a, 'sandbox', 'workspaceAccess'), `agent "${a.id}": sandbox.workspaceAccess is "rw"`) : undefined),
   },
   {
-    id: 'sandbox.network.wildcard', family: F, severity: 'high',
-    title: 'Sandbox may reach any host',
-    why: 'A "*" in sandbox.network.allowedDomains lets sandboxed code send data anywhere.',
+    id: 'sandbox.network.wildcard', family: F, severity: 'medium',
+    title: 'Sandbox allowlist has a "*" entry, which matches no host',
+    why: 'hardshell does not read "*" as "everything": it matches nothing, so this entry opens nothing (fail closed). If "everything" was meant, that is what hardshell will not do. Sandboxed code that could reach any host could send your data anywhere.',
     fix: 'List only the hosts sandboxed code needs, or leave the list empty (no network).',
     run: (ctx) => perAgent(ctx, (a) => (a.sandbox?.network?.allowedDomains ?? []).some(isWildcard)
       ? at(ctx, agentPath(ctx, a, 'sandbox', 'network', 'allowedDomains'), `agent "${a.id}": sandbox.network.allowedDomains contains "*"`) : undefined),

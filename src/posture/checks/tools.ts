@@ -121,10 +121,10 @@ export const toolChecks: Check[] = [
       ? [at(ctx, [...execPath, 'allowedCommands', i], `tools.exec.allowedCommands contains "${c}", which can run any other command`)] : []),
   },
   {
-    id: 'tools.exec.allowlist_wildcard', family: F, severity: 'high',
-    title: 'Exec allowlist allows everything',
-    why: 'A "*" in allowedCommands turns the allowlist off.',
-    fix: 'List the commands the agent needs.',
+    id: 'tools.exec.allowlist_wildcard', family: F, severity: 'medium',
+    title: 'Exec allowlist has a wildcard entry, which allows no command',
+    why: 'Commands are matched by their exact program name: an entry with "*" matches no program, so it allows nothing (fail closed). If "every command" was meant, that is what hardshell will not do.',
+    fix: 'List the commands the agent needs by name (git, ls, …).',
     run: (ctx) => ctx.cfg().tools.exec.allowedCommands.flatMap((c, i) => isWildcard(c) || c.includes('*')
       ? [at(ctx, [...execPath, 'allowedCommands', i], `tools.exec.allowedCommands contains "${c}"`)] : []),
   },
