@@ -2,7 +2,7 @@
 import type { Check, FindingDraft } from '../types.ts';
 import type { AuditContext } from '../context.ts';
 import type { EffectiveAgent } from '../../config/agents.ts';
-import { at, isWildcard } from './util.ts';
+import { at, isWildcard, dropWildcards } from './util.ts';
 
 const F = 'channels' as const;
 
@@ -39,16 +39,20 @@ export const channelChecks: Check[] = [
     title: 'DM allowlist has a "*" entry, which admits nobody',
     why: 'Senders are matched by their exact id: "*" matches no sender, so it admits nobody (fail closed). If "everyone" was meant, that is dm.policy "open", which anyone could then use to instruct the agent.',
     fix: 'Replace "*" with the senders who may write (e.g. "telegram:123456789").',
-    run: (ctx) => perAgent(ctx, (a) => (a.dm?.allowFrom ?? []).some(isWildcard)
-      ? at(ctx, agentPath(ctx, a, 'dm', 'allowFrom'), `agent "${a.id}": dm.allowFrom contains "*"`) : undefined),
+    run: (ctx) => perAgent(ctx, (a) => {
+      const path = agentPath(ctx, a, 'dm', 'allowFrom');
+      return (a.dm?.allowFrom ?? []).some(isWildcard) ? at(ctx, path, `agent "${a.id}": dm.allowFrom contains "*"`, dropWildcards(ctx, path, a.dm!.allowFrom!)) : undefined;
+    }),
   },
   {
     id: 'channels.groups.wildcard', family: F, severity: 'medium',
     title: 'Group allowlist has a "*" entry, which matches no group',
     why: 'Groups are matched by their exact id: "*" matches none (fail closed). An agent that answered in any group it is added to could be instructed by anyone there.',
     fix: 'List the group ids the agent may answer in.',
-    run: (ctx) => perAgent(ctx, (a) => (a.groups?.allowFrom ?? []).some(isWildcard)
-      ? at(ctx, agentPath(ctx, a, 'groups', 'allowFrom'), `agent "${a.id}": groups.allowFrom contains "*"`) : undefined),
+    run: (ctx) => perAgent(ctx, (a) => {
+      const path = agentPath(ctx, a, 'groups', 'allowFrom');
+      return (a.groups?.allowFrom ?? []).some(isWildcard) ? at(ctx, path, `agent "${a.id}": groups.allowFrom contains "*"`, dropWildcards(ctx, path, a.groups!.allowFrom!)) : undefined;
+    }),
   },
   {
     id: 'channels.groups.no_mention', family: F, severity: 'low',

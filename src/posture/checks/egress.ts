@@ -2,7 +2,7 @@
 import type { Check } from '../types.ts';
 import { isLoopback } from '../../edge/bind.ts';
 import { isIP } from 'node:net';
-import { at, isInternalHost, isSuffixWildcard, isWildcard } from './util.ts';
+import { at, isInternalHost, isSuffixWildcard, isWildcard, dropWildcards } from './util.ts';
 
 const F = 'egress' as const;
 const fetchPath = ['tools', 'web', 'fetch', 'allowedDomains'];
@@ -21,7 +21,7 @@ export const egressChecks: Check[] = [
     title: 'web_fetch allowlist has a "*" entry, which matches no host',
     why: 'hardshell does not read "*" as "everything": it matches nothing, so this entry opens nothing (fail closed). If "everything" was meant, that is what hardshell will not do. An allowlist that reached every host would let a prompt-injected agent send your data anywhere in a URL.',
     fix: 'Replace it with the hosts the agent needs in tools.web.fetch.allowedDomains, or "*.example.com" for one domain.',
-    run: (ctx) => ctx.cfg().tools.web.fetch.allowedDomains.flatMap((d, i) => isWildcard(d) ? [at(ctx, [...fetchPath, i], `tools.web.fetch.allowedDomains contains "${d}"`)] : []),
+    run: (ctx) => ctx.cfg().tools.web.fetch.allowedDomains.flatMap((d, i, all) => isWildcard(d) ? [at(ctx, [...fetchPath, i], `tools.web.fetch.allowedDomains contains "${d}"`, dropWildcards(ctx, fetchPath, all))] : []),
   },
   {
     id: 'egress.web_fetch.internal_host', family: F, severity: 'high',

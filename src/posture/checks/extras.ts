@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Check, FindingDraft } from '../types.ts';
 import type { AuditContext } from '../context.ts';
-import { at, isInside, isInternalHost, isSuffixWildcard, isWildcard, mode, octal } from './util.ts';
+import { at, isInside, isInternalHost, isSuffixWildcard, isWildcard, mode, octal, dropWildcards } from './util.ts';
 import { agentPath, perAgent } from './channels.ts';
 
 function skills(ctx: AuditContext): Array<[string, { network: boolean; filesystem: string }]> {
@@ -61,7 +61,7 @@ export const browserChecks: Check[] = [
     title: 'Browser allowlist has a "*" entry, which matches no site',
     why: 'hardshell does not read "*" as "everything": it matches nothing, so this entry opens nothing (fail closed). If "everything" was meant, that is what hardshell will not do. Seed 004: a browser that could go anywhere reaches internal services and pages carrying prompt injections.',
     fix: 'Replace it with the domains the browser needs in browser.allowedDomains.',
-    run: (ctx) => ctx.cfg().browser.mode === 'off' ? [] : ctx.cfg().browser.allowedDomains.flatMap((d, i) => isWildcard(d) ? [at(ctx, [...bPath, i], `browser.allowedDomains contains "${d}"`)] : []),
+    run: (ctx) => ctx.cfg().browser.mode === 'off' ? [] : ctx.cfg().browser.allowedDomains.flatMap((d, i, all) => isWildcard(d) ? [at(ctx, [...bPath, i], `browser.allowedDomains contains "${d}"`, dropWildcards(ctx, bPath, all))] : []),
   },
   {
     id: 'browser.domains.suffix_wildcard', family: 'browser', severity: 'high',

@@ -2,9 +2,8 @@
 import { MAIN_AGENT } from '../../config/agents.ts';
 import type { Check } from '../types.ts';
 import type { AuditContext } from '../context.ts';
-import { isInternalHost, isWildcard } from './util.ts';
+import { at, isInternalHost, isWildcard, dropWildcards } from './util.ts';
 import { agentPath, perAgent } from './channels.ts';
-import { at } from './util.ts';
 
 const F = 'sandbox' as const;
 
@@ -106,8 +105,11 @@ export const sandboxChecks: Check[] = [
     title: 'Sandbox allowlist has a "*" entry, which matches no host',
     why: 'hardshell does not read "*" as "everything": it matches nothing, so this entry opens nothing (fail closed). If "everything" was meant, that is what hardshell will not do. Sandboxed code that could reach any host could send your data anywhere.',
     fix: 'List only the hosts sandboxed code needs, or leave the list empty (no network).',
-    run: (ctx) => perAgent(ctx, (a) => (a.sandbox?.network?.allowedDomains ?? []).some(isWildcard)
-      ? at(ctx, agentPath(ctx, a, 'sandbox', 'network', 'allowedDomains'), `agent "${a.id}": sandbox.network.allowedDomains contains "*"`) : undefined),
+    run: (ctx) => perAgent(ctx, (a) => {
+      const list = a.sandbox?.network?.allowedDomains ?? [];
+      const path = agentPath(ctx, a, 'sandbox', 'network', 'allowedDomains');
+      return list.some(isWildcard) ? at(ctx, path, `agent "${a.id}": sandbox.network.allowedDomains contains "*"`, dropWildcards(ctx, path, list)) : undefined;
+    }),
   },
   {
     id: 'sandbox.network.internal_host', family: F, severity: 'high',

@@ -5,7 +5,7 @@ import type { AuditContext } from '../context.ts';
 import type { EffectiveAgent } from '../../config/agents.ts';
 import { MAIN_AGENT } from '../../config/agents.ts';
 import { toolVerdict } from '../../policy/tools.ts';
-import { at, isWildcard } from './util.ts';
+import { at, isWildcard, dropWildcards } from './util.ts';
 import { agentPath, perAgent } from './channels.ts';
 
 const F = 'tools' as const;
@@ -125,8 +125,8 @@ export const toolChecks: Check[] = [
     title: 'Exec allowlist has a wildcard entry, which allows no command',
     why: 'Commands are matched by their exact program name: an entry with "*" matches no program, so it allows nothing (fail closed). If "every command" was meant, that is what hardshell will not do.',
     fix: 'List the commands the agent needs by name (git, ls, …).',
-    run: (ctx) => ctx.cfg().tools.exec.allowedCommands.flatMap((c, i) => isWildcard(c) || c.includes('*')
-      ? [at(ctx, [...execPath, 'allowedCommands', i], `tools.exec.allowedCommands contains "${c}"`)] : []),
+    run: (ctx) => ctx.cfg().tools.exec.allowedCommands.flatMap((c, i, all) => isWildcard(c) || c.includes('*')
+      ? [at(ctx, [...execPath, 'allowedCommands', i], `tools.exec.allowedCommands contains "${c}"`, dropWildcards(ctx, [[...execPath, 'allowedCommands'], ['exec', 'allowedCommands']], all, (e) => isWildcard(e) || e.includes('*')))] : []),
   },
   {
     id: 'tools.exec.allowlist_network', family: F, severity: 'medium',

@@ -5,7 +5,7 @@ import { resolve, sep } from 'node:path';
 import type { Stats } from 'node:fs';
 import { formatKeyPath, type KeyPath } from '../../config/keypath.ts';
 import type { AuditContext } from '../context.ts';
-import type { FindingDraft } from '../types.ts';
+import type { FindingDraft, FixAction } from '../types.ts';
 
 /** A finding about a config key: names the file (or "defaults") and the line. */
 export function at(ctx: AuditContext, path: KeyPath, message: string, extra: Partial<FindingDraft> = {}): FindingDraft {
@@ -23,6 +23,17 @@ export const groupWritable = (s: Stats) => (s.mode & 0o020) !== 0;
 
 export function isWildcard(entry: string): boolean {
   return ['*', '*.*', '**', '*:*', 'all', '0.0.0.0/0'].includes(entry.trim().toLowerCase());
+}
+
+/**
+ * --fix for a "*" in an allowlist: the list without it. A "*" matches nothing, so dropping it
+ * changes nothing hardshell does; it only stops the list from reading as "everything".
+ * `path` may be several spellings (the key and its seed aliases): the one written is edited.
+ */
+export function dropWildcards(ctx: AuditContext, path: KeyPath | KeyPath[], list: readonly string[], wild: (entry: string) => boolean = isWildcard): { action: FixAction } {
+  const spellings = Array.isArray(path[0]) ? path as KeyPath[] : [path as KeyPath];
+  const written = spellings.find((p) => ctx.lineOf(p) !== undefined) ?? spellings[0];
+  return { action: { kind: 'config-set', file: ctx.paths.config, keyPath: written, value: list.filter((e) => !wild(e)) } };
 }
 
 /** `*.com`, `*.co.uk`-like patterns: a wildcard over a whole public suffix. */
