@@ -3,6 +3,8 @@ import type { Check, FindingDraft } from '../types.ts';
 import type { AuditContext } from '../context.ts';
 import type { EffectiveAgent } from '../../config/agents.ts';
 import { at, isWildcard, dropWildcards } from './util.ts';
+import { toolVerdict } from '../../policy/tools.ts';
+import { KNOWN_TOOLS } from './tools.ts';
 
 const F = 'channels' as const;
 
@@ -25,7 +27,38 @@ function perAgent(ctx: AuditContext, test: (a: EffectiveAgent) => FindingDraft |
   });
 }
 
+/** Tools that act beyond answering: what a non-owner should not get by default. */
+const REACHING_TOOLS = ['exec', 'message', 'browser', 'sessions_spawn'];
+
+/** Where non-owners can talk to this agent on a running channel: 'dm', 'groups', or neither. */
+function nonOwnerDoors(ctx: AuditContext, a: EffectiveAgent): Array<'dm' | 'groups'> {
+  const on = Object.values(ctx.cfg().channels).some((c) => c.enabled);
+  if (!on) return [];
+  const dm = a.dm?.policy ?? 'pairing';
+  const doors: Array<'dm' | 'groups'> = [];
+  if (dm === 'open' || dm === 'pairing' || (dm === 'allowlist' && (a.dm?.allowFrom ?? []).length > 0)) doors.push('dm');
+  if (a.groups?.policy === 'allowlist' && (a.groups.allowFrom ?? []).length > 0) doors.push('groups');
+  return doors;
+}
+
 export const channelChecks: Check[] = [
+  {
+    id: 'channels.senders.reaching_tools', family: F, severity: 'low',
+    title: 'People other than the owner can make the agent use tools that reach out',
+    why: 'A non-owner\'s message is untrusted, so each side effect it leads to asks you first (the rule of two); still, every tool it can trigger is a question you will be asked, and a yes given in a hurry. dm.tools and groups.tools take tools away from non-owners only.',
+    fix: 'Narrow what others may make the agent do: e.g. agents.defaults.dm.tools: { deny: ["exec", "message", "browser", "sessions_spawn"] } (and groups.tools likewise).',
+    run: (ctx) => perAgent(ctx, (a) => {
+      for (const door of nonOwnerDoors(ctx, a)) {
+        const rules = door === 'dm' ? a.dm?.tools : a.groups?.tools;
+        const trust = rules ? { label: door, ...rules } : undefined;
+        const reach = REACHING_TOOLS.filter((t) => toolVerdict(t, ctx.cfg(), a, KNOWN_TOOLS, trust).offered && !(t === 'exec' && rules?.exec === 'deny'));
+        if (reach.length > 0) {
+          return at(ctx, agentPath(ctx, a, door, 'tools'), `agent "${a.id}": non-owners in ${door === 'dm' ? 'direct messages' : 'groups'} can make it use ${reach.join(', ')}`);
+        }
+      }
+      return undefined;
+    }),
+  },
   {
     id: 'channels.dm.open', family: F, severity: 'high',
     title: 'Anyone may send the agent direct messages',
