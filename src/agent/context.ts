@@ -1,6 +1,8 @@
 // What the model is shown at the start of each step: the system prompt, the workspace's
 // AGENTS.md if present, and the session's transcript.
 import { randomBytes } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ModelMessage } from 'ai';
 import type { TranscriptItem } from '../sessions/store.ts';
 import { readText } from '../safe-fs/index.ts';
@@ -52,6 +54,9 @@ export async function systemPrompt(workspace: string, agentPrompt: string | unde
 /** A bootstrap file's text as the prompt would load it, or null when absent or refused. */
 export async function readBootstrap(workspace: string, name: string): Promise<string | null> {
   try {
+    // Most workspaces lack most of these files. One lstat tells a missing one; the full
+    // resolve would build three errors (with stack traces) on every turn to say the same.
+    if (lstatSync(join(workspace, name), { throwIfNoEntry: false }) === undefined) return null;
     return (await readText(workspace, name, { maxBytes: BOOTSTRAP_MAX_BYTES, op: 'load' })).text;
   } catch {
     return null; // absent or refused: the prompt goes without it

@@ -10,8 +10,8 @@ export interface ToolRun extends ToolResult {
   source?: string;
 }
 
-export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext): Promise<ToolRun> {
-  const parsed = tool.input.safeParse(args);
+/** `parsed`: the arguments already checked against tool.input (the turn does it once, for policy too). */
+export async function runTool(tool: ToolDef, args: unknown, ctx: ToolContext, parsed = tool.input.safeParse(args)): Promise<ToolRun> {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ');
     return { ok: false, output: `invalid arguments for ${tool.name}: ${problems}` };

@@ -1,7 +1,7 @@
 // One agent turn, end to end: context → model → tool calls (each through policy.decide) →
 // results → model → … → reply. The model never runs a tool itself: the AI SDK is given tool
 // schemas without implementations, and this loop decides and executes every call.
-import { mkdir, realpath } from 'node:fs/promises';
+import { mkdirSync, realpathSync } from 'node:fs';
 import { matchesGlob } from 'node:path';
 import type { ModelMessage, ToolSet, streamText as StreamText } from 'ai';
 import type { Config } from '../config/schema.ts';
@@ -98,17 +98,30 @@ function memoryPort(deps: RunnerDeps, workspace: string, agentId: string, sessio
  * Provenance of the files this turn writes: content from a session holding no untrusted
  * content is vouched for, so reading it back later does not taint a session; anything a
  * tainted session writes, or an edit that keeps unvouched content, is not.
+ *
+ * A fingerprint is held until flush(), which the turn calls in the commit that records the
+ * call's result: the two land together. A process killed in between loses the fingerprint,
+ * and the file then reads as not vouched for (fails closed). A fingerprint vouches only for
+ * exactly that content, so one landing after another writer's change vouches for nothing.
  */
-function filePort(ledger: MemoryLedger, workspace: string, trust: TrustState): FilePort {
+function filePort(ledger: MemoryLedger, workspace: string, trust: TrustState): { port: FilePort; flush(): void } {
+  const pending = new Map<string, string | null>();
+  const hashOf = (path: string) => (pending.has(path) ? pending.get(path) ?? null : ledger.writtenHash(workspace, path));
   const listed = (path: string) => isTrustedFile(`file:${path}`, trust);
-  const vouchedFor = (path: string, text: string) => listed(path) || ledger.writtenHash(workspace, path) === sha256(text);
+  const vouchedFor = (path: string, text: string) => listed(path) || hashOf(path) === sha256(text);
   return {
-    wrote: (path, content, before) => {
-      const keepsUnvouched = before !== undefined && !vouchedFor(path, before);
-      ledger.wroteFile(workspace, path, trust.taint || keepsUnvouched ? null : sha256(content));
+    port: {
+      wrote: (path, content, before) => {
+        const keepsUnvouched = before !== undefined && !vouchedFor(path, before);
+        pending.set(path, trust.taint || keepsUnvouched ? null : sha256(content));
+      },
+      mayVouch: (path) => listed(path) || hashOf(path) !== null,
+      vouchedFor,
     },
-    mayVouch: (path) => listed(path) || ledger.writtenHash(workspace, path) !== null,
-    vouchedFor,
+    flush: () => {
+      for (const [path, hash] of pending) ledger.wroteFile(workspace, path, hash);
+      pending.clear();
+    },
   };
 }
 
@@ -200,8 +213,9 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
       sessionId: session.id, sessionKey: session.key, agentId, reply: '', toolCalls: [],
       usage: { inputTokens: 0, outputTokens: 0 }, steps: 0, stopReason: 'completed',
     };
-    const finish = (stopReason: StopReason, error?: string): TurnResult => {
-      deps.sessions.touch(session.id);
+    // `touched`: the session was marked active in the turn's last commit already.
+    const finish = (stopReason: StopReason, error?: string, touched = false): TurnResult => {
+      if (!touched) deps.sessions.touch(session.id);
       result.stopReason = stopReason;
       if (error) {
         result.error = error;
@@ -221,7 +235,7 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     }
     if ('missing' in choice) return finish('no_model', choice.missing);
 
-    const workspace = await prepareWorkspace(agent.workspace);
+    const workspace = prepareWorkspace(agent.workspace);
     const { streamText, schemas } = await toolSchemas();
     // Who is talking narrows what the turn may do: a sub-agent's parent, a non-owner in a chat.
     const narrowing = child?.trust ?? request.trust;
@@ -261,6 +275,8 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const maxSteps = agent.maxSteps ?? DEFAULT_MAX_STEPS;
     const budget = new TurnBudget(agent.budgets, agentId, deps.usage, deps.config.models.prices[choice.label]);
+    const memory = memoryPort(deps, workspace, agentId, session.id, trust, vouch);
+    const files = filePort(deps.memory, workspace, trust);
     const overBudget = (why: string) => {
       deps.audit?.({ kind: 'policy', action: 'budget_reached', agentId, sessionId: session.id, reason: why });
       return finish('budget', why);
@@ -272,13 +288,21 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
         if (stop) return overBudget(stop);
         result.steps++;
         const before = { ...result.usage };
-        let calls: PendingCall[];
+        let step: ModelStep | undefined;
         try {
-          calls = await modelStep(streamText, choice.model, system, messages, toolSet, signal, result, emit, record);
+          step = await modelStep(streamText, choice.model, system, messages, toolSet, signal, result, emit);
         } finally {
-          budget.spent({ inputTokens: result.usage.inputTokens - before.inputTokens, outputTokens: result.usage.outputTokens - before.outputTokens });
+          // The step's messages and what it cost, in one commit; on a failed step, the cost
+          // alone. The turn's last step also marks the session active.
+          const spent = { inputTokens: result.usage.inputTokens - before.inputTokens, outputTokens: result.usage.outputTokens - before.outputTokens };
+          deps.sessions.together(() => {
+            for (const message of step?.messages ?? []) record('assistant', 'agent', message);
+            budget.spent(spent);
+            if (step?.calls.length === 0) deps.sessions.touch(session.id);
+          });
         }
-        if (calls.length === 0) return finish('completed');
+        const calls = step.calls;
+        if (calls.length === 0) return finish('completed', undefined, true);
         for (const call of calls) {
           const looping = budget.repeated(call.toolName, call.input);
           if (looping) {
@@ -289,13 +313,16 @@ export function createAgentRunner(deps: RunnerDeps): AgentRunner {
         for (const call of calls) {
           const outcome = await handleCall(call, {
             policy, byName, workspace, sessionId: session.id, signal, emit, deps, trust, agent, mainWorkspace, browsers, subagents: spawner, child: Boolean(child),
-            memory: memoryPort(deps, workspace, agentId, session.id, trust, vouch),
-            files: filePort(deps.memory, workspace, trust),
+            memory, files: files.port,
           });
           result.toolCalls.push(outcome.record);
           const source = outcome.source && !isTrustedFile(outcome.source, trust) ? outcome.source : undefined;
-          record('tool', source?.startsWith('web:') ? 'web' : 'tool',
-            { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } }] }, source);
+          // The result and the fingerprint of the file the call wrote: one commit.
+          deps.sessions.together(() => {
+            files.flush();
+            record('tool', source?.startsWith('web:') ? 'web' : 'tool',
+              { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output: { type: 'text', value: outcome.output } }] }, source);
+          });
         }
       }
       return finish('max_steps', `the turn stopped after ${maxSteps} model steps (agents.defaults.maxSteps); send another message to continue`);
@@ -315,12 +342,18 @@ interface PendingCall {
   input: unknown;
 }
 
-/** One model call: streams text out as events, returns the tool calls the model asked for. */
+interface ModelStep {
+  /** The model's messages, for the transcript (the caller records them). */
+  messages: ModelMessage[];
+  /** The tool calls it asked for. */
+  calls: PendingCall[];
+}
+
+/** One model call: streams text out as events, returns its messages and the tool calls the model asked for. */
 async function modelStep(
   streamText: typeof StreamText, model: Parameters<typeof StreamText>[0]['model'], system: string, messages: ModelMessage[], tools: ToolSet,
   signal: AbortSignal, result: TurnResult, emit: (e: TurnEvent) => void,
-  record: (role: 'assistant', provenance: 'agent', message: ModelMessage) => void,
-): Promise<PendingCall[]> {
+): Promise<ModelStep> {
   // onError: errors arrive as 'error' parts below; the SDK's default would print a stack trace.
   const stream = streamText({ model, system, messages: [...messages], tools, abortSignal: signal, maxRetries: 1, onError: () => {} });
   const calls: PendingCall[] = [];
@@ -337,8 +370,7 @@ async function modelStep(
       throw part.error;
     }
   }
-  for (const message of (await stream.response).messages) record('assistant', 'agent', message);
-  return calls;
+  return { messages: (await stream.response).messages, calls };
 }
 
 async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record: ToolCallRecord; output: string; source?: string }> {
@@ -346,7 +378,10 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   const id = call.toolCallId;
   const where = { agentId: policy.agentId, sessionId: scope.sessionId, toolCallId: id, tool: call.toolName };
   emit({ type: 'tool_call', id, tool: call.toolName, args: call.input });
-  const decision = decide({ tool: call.toolName, args: call.input, sideEffect: sideEffectOf(scope.byName.get(call.toolName), call.input) },
+  const tool = scope.byName.get(call.toolName);
+  // Checked once: policy reads the side effect from it, and the tool runs on it.
+  const parsed = tool?.input.safeParse(call.input);
+  const decision = decide({ tool: call.toolName, args: call.input, sideEffect: sideEffectOf(tool, call.input, parsed) },
     { ...policy, taint: scope.trust.taint });
   emit({ type: 'decision', id, tool: call.toolName, ...decision });
   deps.audit?.({ kind: 'policy', action: 'decision', ...where, args: call.input, ...decision });
@@ -388,12 +423,12 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   }
   if (allowed) {
     try {
-      const ran = await runTool(scope.byName.get(call.toolName)!, call.input, {
+      const ran = await runTool(tool!, call.input, {
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory, files: scope.files, message: deps.message,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
         browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
         sandbox: exec?.sandbox, sandboxRan: exec?.ran, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,
-      });
+      }, parsed);
       record.ok = ran.ok;
       source = ran.source;
       output = exec?.note ? `${ran.output}\n${exec.note}` : ran.output;
@@ -406,10 +441,12 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
   return { record, output, source };
 }
 
-/** The tool's own declaration for these arguments; arguments it cannot read count as a side effect. */
-export function sideEffectOf(tool: ToolDef | undefined, args: unknown): boolean {
-  if (!tool) return true;
-  const parsed = tool.input.safeParse(args);
+/**
+ * The tool's own declaration for these arguments; arguments it cannot read count as a side
+ * effect. `parsed`: the arguments already checked against the tool's schema.
+ */
+export function sideEffectOf(tool: ToolDef | undefined, args: unknown, parsed = tool?.input.safeParse(args)): boolean {
+  if (!tool || !parsed) return true;
   return parsed.success ? (tool.sideEffectOf?.(parsed.data) ?? tool.sideEffect) : true;
 }
 
@@ -424,9 +461,14 @@ async function askPerson(scope: CallScope, call: PendingCall, reason: string, ru
   }
 }
 
-async function prepareWorkspace(path: string): Promise<string> {
-  await mkdir(path, { recursive: true, mode: 0o700 });
-  return realpath(path);
+/**
+ * The workspace as a real path, created if missing. Synchronous on purpose (see
+ * safe-fs/resolve.ts): two metadata calls of a microsecond each, where their promise versions
+ * cost a thread-pool round trip each on every turn.
+ */
+function prepareWorkspace(path: string): string {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  return realpathSync.native(path);
 }
 
 function describeError(err: unknown): string {

@@ -1,5 +1,6 @@
-// Sessions and their transcripts. Each item is committed on its own, so a crash mid-turn
-// keeps everything up to the last completed item.
+// Sessions and their transcripts. Each item is committed as soon as it is complete (alone, or
+// with the records that belong to it: see together()), so a crash mid-turn keeps everything
+// up to the last completed item, and never half of one.
 import { randomUUID } from 'node:crypto';
 import type { StatementSync } from 'node:sqlite';
 import { transaction, type Store } from '../store/db.ts';
@@ -82,7 +83,18 @@ export class Sessions {
     return (this.recent.all(limit) as unknown as RawSession[]).map(toSession);
   }
 
-  /** Adds one item, committed on its own. */
+  /**
+   * Runs fn's writes as one commit: this store's, and those of the ledgers (usage, memory)
+   * opened on the same file. A turn groups each completed item with what belongs to it (a
+   * model step's messages and its token usage; a tool result and the fingerprint of the file
+   * it wrote), so a kill -9 leaves all of them or none, and a turn pays one commit per item.
+   * fn must be synchronous (see store/db.ts transaction()).
+   */
+  together<T>(fn: () => T): T {
+    return transaction(this.db, fn);
+  }
+
+  /** Adds one item: committed on its own, or with the rest of a together() around it. */
   append(sessionId: string, role: Role, provenance: Provenance, content: unknown, options: AppendOptions = {}): number {
     const now = new Date().toISOString();
     // One transaction: another process appending to the same session waits for the number.

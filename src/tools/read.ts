@@ -1,6 +1,6 @@
 // `read`: a window of a workspace text file, with a note saying how to read on.
 import { z } from 'zod';
-import { readText, readWhole, resolveInside, formatBytes, MAX_WRITE_BYTES } from '../safe-fs/index.ts';
+import { readText, readWhole, formatBytes, MAX_WRITE_BYTES, type TextWindow } from '../safe-fs/index.ts';
 import type { ToolContext, ToolDef } from './types.ts';
 import { withAliases, fsCall, pathField } from './file-common.ts';
 
@@ -35,13 +35,16 @@ export const readTool: ToolDef<typeof input> = {
       notes.push(`showing lines ${w.startLine}-${w.endLine}${of}; use offset=${w.endLine + 1} to continue`);
     }
     const text = notes.length > 0 ? `${w.text}${w.text.endsWith('\n') ? '' : '\n'}\n[${notes.join('; ')}]` : w.text;
-    return { ok: true, output: text, ...(await cleanlyWritten(ctx, args.path) ? { trusted: true } : {}) };
+    return { ok: true, output: text, ...(await cleanlyWritten(ctx, args.path, w) ? { trusted: true } : {}) };
   },
 };
 
 /** Whether the whole file is vouched for (trustedFiles, or exactly what a clean session wrote). */
-async function cleanlyWritten(ctx: ToolContext, path: string): Promise<boolean> {
-  if (!ctx.files?.mayVouch((await resolveInside(ctx.workspace, path, 'read')).rel)) return false;
+async function cleanlyWritten(ctx: ToolContext, path: string, w: TextWindow): Promise<boolean> {
+  if (!ctx.files?.mayVouch(w.path)) return false;
+  // The window is the whole file, decoded without a replaced byte: its text is what a second
+  // read would give (readWhole refuses bytes that are not UTF-8, which come out as U+FFFD here).
+  if (w.startLine === 1 && !w.more && !w.text.includes('\uFFFD')) return ctx.files.vouchedFor(w.path, w.text);
   const whole = await readWhole(ctx.workspace, path, MAX_WRITE_BYTES, 'read').catch(() => null);
   return whole !== null && ctx.files.vouchedFor(whole.path, whole.text);
 }
