@@ -1,12 +1,12 @@
 // Who is calling: a bearer token (from the token store or the config) or, in apiKey mode,
 // the configured key. The presented value is hashed once and compared in constant time with
 // every known hash, so neither the answer's timing nor its content says which one was close.
-import { hashToken, sameHash, type Scope, type TokenStore } from './tokens.ts';
+import { hashToken, sameDigest, type Scope, type TokenStore } from './tokens.ts';
 import type { Credential, CredentialSource } from './credentials.ts';
 
 export interface Principal {
   name: string;
-  scopes: Scope[];
+  scopes: readonly Scope[];
   via: CredentialSource;
 }
 
@@ -33,12 +33,13 @@ const MESSAGES: Record<AuthFailure, string> = {
 const QUERY_CREDENTIAL = /[?&](?:token|access_token|api_key|apikey|api-key|key|auth|authorization|bearer)=/i;
 
 export class Authenticator {
-  private readonly configured: Credential[];
+  /** The config's credentials, their hashes turned into bytes once. */
+  private readonly configured: Array<Credential & { digest: Buffer }>;
   private readonly tokens: TokenStore;
   private readonly acceptApiKeyHeader: boolean;
 
   constructor(configured: Credential[], tokens: TokenStore, acceptApiKeyHeader: boolean) {
-    this.configured = configured;
+    this.configured = configured.map((c) => ({ ...c, digest: Buffer.from(c.sha256, 'hex') }));
     this.tokens = tokens;
     this.acceptApiKeyHeader = acceptApiKeyHeader;
   }
@@ -62,27 +63,23 @@ export class Authenticator {
 
   /** The principal a token hash stands for right now (revoked or expired: undefined). */
   byHash(hash: string, now = Date.now()): Principal | undefined {
+    const presented = Buffer.from(hash, 'hex');
     let match: Principal | undefined;
     // Every hash is compared, match or not, so the time taken does not depend on where (or
     // whether) the presented token is in the list.
     for (const c of this.configured) {
-      if (sameHash(hash, c.sha256) && (c.expiresAt === null || c.expiresAt > now) && !match) {
+      if (sameDigest(presented, c.digest) && (c.expiresAt === null || c.expiresAt > now) && !match) {
         match = { name: c.name, scopes: c.scopes, via: c.via };
       }
     }
     for (const t of this.tokens.authRecords()) {
-      if (sameHash(hash, t.sha256) && notExpired(t.expiresAt, now) && !match) {
+      // An unreadable expiry date is NaN, and NaN > now is false: it counts as expired.
+      if (sameDigest(presented, t.digest) && t.expiresMs > now && !match) {
         match = { name: t.name, scopes: t.scopes, via: 'store' };
       }
     }
     return match;
   }
-}
-
-function notExpired(expiresAt: string | null, now: number): boolean {
-  if (expiresAt === null) return true;
-  const t = Date.parse(expiresAt);
-  return !Number.isNaN(t) && t > now; // an unreadable date counts as expired
 }
 
 function fail(reason: AuthFailure): AuthResult {

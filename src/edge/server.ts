@@ -1,7 +1,7 @@
 // startGateway: checks where it may listen, builds the credentials and the edge's gate once,
 // and serves the HTTP API (Hono on Node's http or https server) and the WebSocket (ws, on the
 // same server's upgrades).
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.ts';
 import type { AgentRunner } from '../agent/events.ts';
 import type { Sessions } from '../sessions/store.ts';
 import type { Store } from '../store/db.ts';
+import { oneLook } from '../store/changes.ts';
 import type { AuditSink } from '../audit/types.ts';
 import type { TokenStore } from './tokens.ts';
 import { checkBind } from './bind.ts';
@@ -98,7 +99,9 @@ export async function startGateway(deps: GatewayDeps, opts: { port?: number; hos
   };
 
   const app = buildApp(edge);
-  const listener = getRequestListener(app.fetch);
+  const fetchListener = getRequestListener(app.fetch);
+  // One look at the store per request, shared by the token check and the route (store/changes.ts).
+  const listener = (req: IncomingMessage, res: ServerResponse) => oneLook(() => fetchListener(req, res));
   const options = serverOptions(config);
   const server: Server = secure
     ? createHttpsServer({ ...options, ...secure, minVersion: TLS_MIN_VERSION }, listener) as unknown as Server
