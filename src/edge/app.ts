@@ -7,7 +7,7 @@ import { ApiError, errorBody } from './errors.ts';
 import { declaresTooMuch, tooLarge } from './body.ts';
 import { allows, type Need } from './auth.ts';
 import { chatCompletions } from './chat-completions.ts';
-import { listSessions, showSession } from './sessions-api.ts';
+import { listSessions, SessionListCache, showSession } from './sessions-api.ts';
 import { listApprovals, answerApproval } from './approvals-api.ts';
 import { login, logout } from './browser-login.ts';
 import { runChecks } from './health.ts';
@@ -69,9 +69,10 @@ export function buildApp(edge: EdgeContext): Hono<EdgeEnv> {
     need(c, 'chat');
     return chatCompletions(c, edge);
   });
+  const sessionList = new SessionListCache(edge.sessions);
   app.get('/v1/sessions', (c) => {
     need(c, 'read');
-    return listSessions(c, edge);
+    return listSessions(c, sessionList);
   });
   app.get('/v1/sessions/:id', (c) => {
     need(c, 'read');

@@ -64,6 +64,11 @@ export class Sessions {
     this.itemsOf = db.prepare('SELECT seq, role, provenance, content, source, created_at FROM transcript_items WHERE session_id = ? ORDER BY seq');
   }
 
+  /** The store the sessions live in (the gateway's session list watches it for changes). */
+  get database(): Store {
+    return this.db;
+  }
+
   /** The session with this key for this agent, created on first use. */
   open(agentId: string, key: string): SessionRow {
     const found = this.byAgentKey.get(agentId, key) as RawSession | undefined;
