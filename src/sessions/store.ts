@@ -46,7 +46,6 @@ export class Sessions {
   private readonly insertSession: StatementSync;
   private readonly byIdOrKey: StatementSync;
   private readonly recent: StatementSync;
-  private readonly nextSeq: StatementSync;
   private readonly insertItem: StatementSync;
   private readonly touchSession: StatementSync;
   private readonly itemsOf: StatementSync;
@@ -58,8 +57,10 @@ export class Sessions {
     this.insertSession = db.prepare('INSERT INTO sessions (id, key, agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
     this.byIdOrKey = db.prepare('SELECT * FROM sessions WHERE id = ? OR key = ? ORDER BY updated_at DESC LIMIT 1');
     this.recent = db.prepare('SELECT * FROM sessions ORDER BY updated_at DESC LIMIT ?');
-    this.nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM transcript_items WHERE session_id = ?');
-    this.insertItem = db.prepare('INSERT INTO transcript_items (session_id, seq, role, provenance, content, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    // The next number and the row in one statement: SQLite takes the write lock before the
+    // statement reads, so another process appending to the same session waits for the number.
+    this.insertItem = db.prepare(`INSERT INTO transcript_items (session_id, seq, role, provenance, content, source, created_at)
+      SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM transcript_items WHERE session_id = ?1 RETURNING seq`);
     this.touchSession = db.prepare('UPDATE sessions SET updated_at = ? WHERE id = ?');
     this.itemsOf = db.prepare('SELECT seq, role, provenance, content, source, created_at FROM transcript_items WHERE session_id = ? ORDER BY seq');
   }
@@ -102,11 +103,11 @@ export class Sessions {
   /** Adds one item: committed on its own, or with the rest of a together() around it. */
   append(sessionId: string, role: Role, provenance: Provenance, content: unknown, options: AppendOptions = {}): number {
     const now = new Date().toISOString();
-    // One transaction: another process appending to the same session waits for the number.
+    const insert = () => (this.insertItem.get(sessionId, role, provenance, JSON.stringify(content), options.source ?? null, now) as { seq: number }).seq;
+    if (!options.touch) return insert();
     return transaction(this.db, () => {
-      const { seq } = this.nextSeq.get(sessionId) as { seq: number };
-      this.insertItem.run(sessionId, seq, role, provenance, JSON.stringify(content), options.source ?? null, now);
-      if (options.touch) this.touchSession.run(now, sessionId);
+      const seq = insert();
+      this.touchSession.run(now, sessionId);
       return seq;
     });
   }
