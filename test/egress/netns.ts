@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UpstreamLog } from './upstream-server.ts';
@@ -33,14 +34,39 @@ export async function netnsUnavailable(): Promise<string | null> {
   return null;
 }
 
-/** Picks a /30 in 203.0.113.0/24 that no interface on this side already uses. */
-async function freeSubnet(): Promise<number> {
+/** Claims of /30 blocks, one folder each: test files run in parallel, and two that picked the
+ * same block would each reach the other's upstream. mkdir is atomic; a claim whose process is
+ * gone is taken over. */
+const CLAIMS = join(tmpdir(), 'hardshell-test-netns-claims');
+
+function claim(block: number): (() => void) | null {
+  mkdirSync(CLAIMS, { recursive: true });
+  const dir = join(CLAIMS, String(block));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pid'), String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let owner = NaN;
+      try { owner = Number(readFileSync(join(dir, 'pid'), 'utf8')); } catch { /* being written: treat as alive */ return null; }
+      try { process.kill(owner, 0); return null; } catch { rmSync(dir, { recursive: true, force: true }); }
+    }
+  }
+  return null;
+}
+
+/** Picks and claims a /30 in 203.0.113.0/24 that no interface here uses and no other test holds. */
+async function freeSubnet(): Promise<{ base: number; release: () => void }> {
   const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show']);
   const used = new Set([...stdout.matchAll(/203\.0\.113\.(\d+)/g)].map((m) => Math.floor(Number(m[1]) / 4)));
   const start = randomBytes(1)[0] % 64;
   for (let i = 0; i < 64; i++) {
     const block = (start + i) % 64;
-    if (block !== 0 && !used.has(block)) return block * 4;
+    if (block === 0 || used.has(block)) continue;
+    const release = claim(block);
+    if (release) return { base: block * 4, release };
   }
   throw new Error('no free /30 left in 203.0.113.0/24');
 }
@@ -50,7 +76,7 @@ export async function makePublicHost(): Promise<PublicHost> {
   const ns = `hs-egress-${id}`;
   const vethHost = `hse${id}h`;
   const vethNs = `hse${id}n`;
-  const base = await freeSubnet();
+  const { base, release } = await freeSubnet();
   const hostAddress = `203.0.113.${base + 1}`;
   const address = `203.0.113.${base + 2}`;
   const children: Array<ReturnType<typeof spawn>> = [];
@@ -61,6 +87,7 @@ export async function makePublicHost(): Promise<PublicHost> {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
     spawnSync('ip', ['link', 'del', vethHost], { stdio: 'ignore' });
+    release();
   };
   process.once('exit', removeSync);
   const cleanup = async () => {
@@ -77,6 +104,7 @@ export async function makePublicHost(): Promise<PublicHost> {
     }
     await run('ip', ['netns', 'del', ns]).catch(() => {});
     await run('ip', ['link', 'del', vethHost]).catch(() => {});
+    release();
     process.removeListener('exit', removeSync);
   };
 
