@@ -41,6 +41,13 @@ function nonOwnerDoors(ctx: AuditContext, a: EffectiveAgent): Array<'dm' | 'grou
   return doors;
 }
 
+/** A "*" in the agent's dm or groups allowFrom, with the --fix that drops it. */
+function wildcardIn(ctx: AuditContext, a: EffectiveAgent, door: 'dm' | 'groups'): FindingDraft | undefined {
+  const list = (door === 'dm' ? a.dm?.allowFrom : a.groups?.allowFrom) ?? [];
+  const path = agentPath(ctx, a, door, 'allowFrom');
+  return list.some(isWildcard) ? at(ctx, path, `agent "${a.id}": ${door}.allowFrom contains "*"`, dropWildcards(ctx, path, list)) : undefined;
+}
+
 export const channelChecks: Check[] = [
   {
     id: 'channels.senders.reaching_tools', family: F, severity: 'low',
@@ -72,20 +79,14 @@ export const channelChecks: Check[] = [
     title: 'DM allowlist has a "*" entry, which admits nobody',
     why: 'Senders are matched by their exact id: "*" matches no sender, so it admits nobody (fail closed). If "everyone" was meant, that is dm.policy "open", which anyone could then use to instruct the agent.',
     fix: 'Replace "*" with the senders who may write (e.g. "telegram:123456789").',
-    run: (ctx) => perAgent(ctx, (a) => {
-      const path = agentPath(ctx, a, 'dm', 'allowFrom');
-      return (a.dm?.allowFrom ?? []).some(isWildcard) ? at(ctx, path, `agent "${a.id}": dm.allowFrom contains "*"`, dropWildcards(ctx, path, a.dm!.allowFrom!)) : undefined;
-    }),
+    run: (ctx) => perAgent(ctx, (a) => wildcardIn(ctx, a, 'dm')),
   },
   {
     id: 'channels.groups.wildcard', family: F, severity: 'medium',
     title: 'Group allowlist has a "*" entry, which matches no group',
     why: 'Groups are matched by their exact id: "*" matches none (fail closed). An agent that answered in any group it is added to could be instructed by anyone there.',
     fix: 'List the group ids the agent may answer in.',
-    run: (ctx) => perAgent(ctx, (a) => {
-      const path = agentPath(ctx, a, 'groups', 'allowFrom');
-      return (a.groups?.allowFrom ?? []).some(isWildcard) ? at(ctx, path, `agent "${a.id}": groups.allowFrom contains "*"`, dropWildcards(ctx, path, a.groups!.allowFrom!)) : undefined;
-    }),
+    run: (ctx) => perAgent(ctx, (a) => wildcardIn(ctx, a, 'groups')),
   },
   {
     id: 'channels.groups.no_mention', family: F, severity: 'low',
