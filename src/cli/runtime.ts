@@ -5,13 +5,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { agentIds } from '../config/agents.ts';
 import { resolveConfigPath } from '../config/paths.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { Sessions } from '../sessions/store.ts';
 import { UsageLedger } from '../sessions/usage.ts';
 import { MemoryLedger } from '../sessions/memory.ts';
 import { TokenStore } from '../edge/tokens.ts';
-import { createAgentRunner } from '../agent/runner.ts';
 import type { AgentRunner } from '../agent/events.ts';
 import type { ResolvedModel } from '../agent/providers.ts';
 import type { MessagePort } from '../tools/types.ts';
@@ -121,14 +121,21 @@ export function openRuntime(env: NodeJS.ProcessEnv = process.env, opts: RuntimeO
   const alerts = new Alerts({ log: logger.log, audit: auditLog?.sink });
   const audit = alerts.wrap(auditLog?.sink);
   const sessions = new Sessions(store);
-  const inner = createAgentRunner({
-    config, home: paths.home, env: loaded.env, sessions, usage: new UsageLedger(store), memory: new MemoryLedger(store),
+  // The agent room (every tool, the sandbox, egress) is loaded on the first turn, not at
+  // start-up: the gateway listens sooner, and a turn pays it once.
+  const usage = new UsageLedger(store);
+  const memory = new MemoryLedger(store);
+  const approver = runtimeApprover(config, paths.home, store, { ...opts.approvals, audit });
+  let loading: Promise<AgentRunner> | undefined;
+  const agents = () => loading ??= import('../agent/runner.ts').then(({ createAgentRunner }) => createAgentRunner({
+    config, home: paths.home, env: loaded.env, sessions, usage, memory,
     redact: (text) => redactor.tool(text),
-    audit,
-    approver: runtimeApprover(config, paths.home, store, { ...opts.approvals, audit }),
-    model: opts.model,
-    message: opts.message,
-  });
+    audit, approver, model: opts.model, message: opts.message,
+  }));
+  const inner: AgentRunner = {
+    knownAgents: () => agentIds(config),
+    runTurn: async (request) => (await agents()).runTurn(request),
+  };
   const runner = redactingRunner(inner, redactor, audit, alerts);
   const openedStore = store;
   let closed = false;
