@@ -9,7 +9,9 @@ export type Store = DatabaseSync;
 
 export function openStore(file: string): Store {
   const isNew = file !== ':memory:' && !existsSync(file);
-  const db = new DatabaseSync(file);
+  // The wait for a lock comes first: every statement after it, the journal-mode switch
+  // included, may meet another process (the CLI beside the gateway) mid-write.
+  const db = new DatabaseSync(file, { timeout: 5000 });
   if (isNew) chmodSync(file, 0o600);
   db.exec('PRAGMA journal_mode = WAL');
   // NORMAL, not FULL: in WAL mode a commit is then one write() into the WAL, which the kernel
@@ -20,7 +22,6 @@ export function openStore(file: string): Store {
   // alone. (docs/security.md, "Durable state".)
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
-  db.exec('PRAGMA busy_timeout = 5000');
   migrate(db);
   return db;
 }
