@@ -83,7 +83,12 @@ export class Subagents {
 
   private async spawn(parent: ParentView, request: SpawnRequest, signal: AbortSignal): Promise<SpawnResult> {
     const { home, sessions, audit } = this.deps;
-    const limits = { ...SUBAGENT_DEFAULTS, ...stripUndefined(parent.agent.subagents) };
+    const own = parent.agent.subagents;
+    const limits = {
+      maxDepth: own?.maxDepth ?? SUBAGENT_DEFAULTS.maxDepth,
+      maxChildrenPerSession: own?.maxChildrenPerSession ?? SUBAGENT_DEFAULTS.maxChildrenPerSession,
+      maxConcurrent: own?.maxConcurrent ?? SUBAGENT_DEFAULTS.maxConcurrent,
+    };
     const refuse = (why: string): never => {
       audit?.({ kind: 'tool', action: 'subagent_refused', agentId: parent.agent.id, sessionId: parent.sessionId, reason: why });
       throw new ToolError(`sessions_spawn refused: ${why}. Nothing was started.`);
@@ -135,12 +140,14 @@ export class Subagents {
       };
     } finally {
       this.running--;
-      // A child that never started leaves nothing; one asked to be deleted leaves nothing either.
-      if (request.cleanup === 'delete' || !started) {
+      // A child that never started leaves nothing (no session was made); one asked to be
+      // deleted leaves nothing either.
+      if (!started) await rm(dir, { recursive: true, force: true });
+      else if (request.cleanup === 'delete') {
         await rm(dir, { recursive: true, force: true });
         const session = sessions.get(sessionKey);
         if (session) sessions.remove(session.id);
-        if (started) audit?.({ kind: 'tool', action: 'subagent_deleted', agentId: parent.agent.id, sessionId: parent.sessionId, child: sessionKey });
+        audit?.({ kind: 'tool', action: 'subagent_deleted', agentId: parent.agent.id, sessionId: parent.sessionId, child: sessionKey });
       }
     }
   }
@@ -148,6 +155,3 @@ export class Subagents {
 
 const slug = (label: string | undefined) => (label ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
 
-function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
