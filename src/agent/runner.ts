@@ -426,7 +426,10 @@ async function handleCall(call: PendingCall, scope: CallScope): Promise<{ record
       const ran = await runTool(tool!, call.input, {
         workspace: scope.workspace, agentId: policy.agentId, sessionId: scope.sessionId, signal: scope.signal, memory: scope.memory, files: scope.files, message: deps.message,
         webFetch: { allowedDomains: policy.config.tools.web.fetch.allowedDomains, audit: deps.audit, callId: id },
-        browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
+        // Only the browser tool reads it: other calls do not resolve a sandbox for it.
+        ...(call.toolName === 'browser' ? {
+          browser: scope.browsers.port({ settings: policy.config.browser, sandbox: execSandboxFor(scope.agent, scope.mainWorkspace), agentId: policy.agentId, sessionId: scope.sessionId, callId: id }),
+        } : {}),
         sandbox: exec?.sandbox, sandboxRan: exec?.ran, grantedEnv: exec?.grantedEnv, redact: deps.redact, approval, subagents: scope.subagents,
       }, parsed);
       record.ok = ran.ok;
