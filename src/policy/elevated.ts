@@ -1,7 +1,7 @@
 // tools.elevated: tools that may run outside the sandbox. Listing a tool makes every call to it
-// that would otherwise be allowed ask a person (decide.ts). For exec — the one tool for which
-// "outside the sandbox" means something — a call asked about under this rule and approved runs
-// on the host; for every other tool being listed only makes it ask. Pure: no I/O.
+// that policy does not deny ask a person, under this rule (decide.ts). For exec — the one tool
+// for which "outside the sandbox" means something — a call asked about under this rule and
+// approved runs on the host; for every other tool being listed only makes it ask. Pure: no I/O.
 import type { Config, AgentSettings } from '../config/schema.ts';
 
 /** The rule decide() gives an elevated call; the runner and the approval view key on it. */
@@ -23,8 +23,8 @@ export function isElevated(tool: string, config: Config, agent: AgentSettings): 
 
 /**
  * Whether a call asked about under `rule` runs on the host once a person approves it: only
- * exec, and only when its decision came from tools.elevated. A call approved under any other
- * rule (the exec mode, the rule of two, a command not understood) runs where it always does.
+ * exec, and only when its decision came from tools.elevated (which every exec call policy does
+ * not deny gets, once exec is elevated for the agent). Any other call runs where it always does.
  */
 export function runsOnHostWhenApproved(tool: string, rule: string): boolean {
   return tool === 'exec' && rule === ELEVATED_RULE;
