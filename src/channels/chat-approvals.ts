@@ -77,7 +77,7 @@ export class ChatApprovals {
     }
     const choice = verb === 'deny' ? 'deny' : always ? 'always' : 'once';
     const result = this.deps.port.answer(id, choice, `${message.sender} (${message.channel})`);
-    if (!result.ok) return `The request ${id} could not be answered: ${result.reason}.`;
+    if (!result.ok) return `Not answered: ${result.reason}.`;
     this.sentOn.delete(id);
     return choice === 'deny' ? `Denied: ${id}.` : choice === 'always' ? `Approved, and always for this exact call: ${id}.` : `Approved once: ${id}.`;
   }

@@ -15,7 +15,7 @@ import { parseExecArgs } from '../policy/exec.ts';
 import { SANDBOX_PATH } from '../sandbox/env.ts';
 import type { ProgramIdentity } from '../approvals/binding.ts';
 import { createApprover, type ApproverOptions } from '../approvals/approver.ts';
-import { ApprovalStore, type ApprovalRecord } from '../approvals/store.ts';
+import { ApprovalStore, type AnswerResult, type ApprovalRecord } from '../approvals/store.ts';
 import type { ApprovalChoice, Approver } from '../approvals/types.ts';
 import type { AuditSink } from '../audit/types.ts';
 import { printJson, say, UserError } from './io.ts';
@@ -119,16 +119,18 @@ function openApprovals(): { approvals: ApprovalStore; close(): void } {
   return { approvals: new ApprovalStore(db), close: () => db.close() };
 }
 
+/** Why an answer was not taken, as a sentence (the CLI's error, the chat's reply). */
+export function notAnswered(id: string, result: Extract<AnswerResult, { ok: false }>): string {
+  return result.reason === 'unknown' ? `there is no approval request "${id}" (hardshell approvals list shows them)`
+    : result.reason === 'expired' ? `the request ${id} expired before it was answered; the call was denied`
+    : `the request ${id} was already answered (${result.record?.status})`;
+}
+
 function answer(id: string, choice: ApprovalChoice, json: boolean | undefined): void {
   const { approvals, close } = openApprovals();
   try {
     const result = approvals.answer(id, choice, 'cli');
-    if (!result.ok) {
-      const why = result.reason === 'unknown' ? `there is no approval request "${id}" (hardshell approvals list shows them)`
-        : result.reason === 'expired' ? `the request ${id} expired before it was answered; the call was denied`
-        : `the request ${id} was already answered (${result.record?.status})`;
-      throw new UserError(why);
-    }
+    if (!result.ok) throw new UserError(notAnswered(id, result));
     if (json) printJson({ id, status: result.record.status, choice });
     else say(`${choice === 'deny' ? 'denied' : choice === 'always' ? 'approved, and always for this exact call' : 'approved once'}: ${id}`);
   } finally {

@@ -5,6 +5,7 @@ import type { ChannelDeps } from '../channels/manager.ts';
 import { egressFetch } from '../egress/fetch.ts';
 import { resolveSecretRefs } from '../secrets/refs.ts';
 import { ApprovalStore } from '../approvals/store.ts';
+import { notAnswered } from './approvals.ts';
 
 export function channelDeps(runtime: Runtime): ChannelDeps {
   const { loaded, config } = runtime;
@@ -29,8 +30,7 @@ export function chatAnswers(store: ApprovalStore): NonNullable<ChannelDeps['appr
   return {
     answer(id, choice, by) {
       const result = store.answer(id, choice, by);
-      if (result.ok) return { ok: true };
-      return { ok: false, reason: result.reason === 'expired' ? 'it expired before it was answered, so the call was denied' : result.reason === 'answered' ? 'it was already answered' : 'there is no such request' };
+      return result.ok ? { ok: true } : { ok: false, reason: notAnswered(id, result) };
     },
   };
 }
